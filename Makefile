@@ -1,0 +1,74 @@
+# Confee: one command to run the demo, one to run every test. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: demo test setup setup-dev lint typecheck test-py test-spa ask serve local bench clean
+
+## demo: the Streamlit demo on http://127.0.0.1:8501 (offline model + sample catalogue, no AWS, no key)
+demo: $(VENV)/.stamp-runtime
+	$(PY) -m streamlit run streamlit_app.py --server.address 127.0.0.1 --server.port 8501
+
+## test: every check CI runs: lint, types, Python tests (agent, proxy, Streamlit, CDK), SPA unit + browser tests
+test: setup-dev lint typecheck test-py test-spa
+
+setup: $(VENV)/.stamp-runtime
+setup-dev: $(VENV)/.stamp-dev spa/node_modules/.stamp infra/node_modules/.stamp /usr/bin/chromium
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip==26.3
+
+$(VENV)/.stamp-runtime: $(VENV)/bin/python requirements.txt agent/requirements.txt proxy/requirements.txt
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.stamp-dev: $(VENV)/.stamp-runtime requirements-dev.txt
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+spa/node_modules/.stamp: spa/package.json spa/package-lock.json
+	cd spa && npm ci --no-audit --no-fund
+	touch $@
+
+infra/node_modules/.stamp: infra/package.json infra/package-lock.json
+	cd infra && npm ci --no-audit --no-fund
+	touch $@
+
+/usr/bin/chromium:
+	bash scripts/ensure-chromium.sh
+
+lint: $(VENV)/.stamp-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(VENV)/.stamp-dev
+	$(VENV)/bin/mypy agent proxy confee_ui infra/app.py infra/confee_infra streamlit_app.py bench
+
+test-py: $(VENV)/.stamp-dev
+	$(PY) -m pytest -q
+
+test-spa: spa/node_modules/.stamp
+	cd spa && npm run typecheck && npm test && npm run build && npm run e2e
+
+## ask: one question on the command line, e.g. make ask Q="来月大阪でRustの勉強会は？"
+ask: $(VENV)/.stamp-runtime
+	$(PY) -m agent ask $(Q)
+
+## serve: the AgentCore-compatible agent server on 127.0.0.1:8080
+serve: $(VENV)/.stamp-runtime
+	$(PY) -m agent serve --host 127.0.0.1 --port 8080
+
+## local: the whole production path on one machine (agent server + Chat API + built SPA on :8000)
+local: $(VENV)/.stamp-runtime
+	$(PY) -m proxy.local --with-agent --host 127.0.0.1 --port 8000
+
+## bench: speed and memory figures (see bench/README.md)
+bench: $(VENV)/.stamp-dev
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) spa/node_modules infra/node_modules spa/dist infra/cdk.out

@@ -1,0 +1,85 @@
+"""Command line: ``python -m agent ask [質問]`` and ``python -m agent serve [--host --port]``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from agent.errors import ConfigError
+
+EXAMPLES = ("TypeScriptのカンファレンスある？", "来月大阪でRustの勉強会は？", "面白そうなイベント教えて")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m agent", description="Confee: 技術イベントを探す AI エージェント")
+    commands = parser.add_subparsers(dest="command", required=True)
+    ask = commands.add_parser("ask", help="質問に答える（質問を省略すると対話モード）")
+    ask.add_argument("question", nargs="*", help="質問（例: TypeScriptのカンファレンスある？）")
+    serve = commands.add_parser("serve", help="AgentCore 互換サーバーを起動する（GET /ping, POST /invocations）")
+    serve.add_argument("--host", default="127.0.0.1", help="bind address (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=os.environ.get("CONFEE_LOG_LEVEL", "WARNING").upper(),
+        format='{"time": "%(asctime)s", "level": "%(levelname)s", "logger": "%(name)s", "message": "%(message)s"}',
+    )
+    try:
+        if args.command == "serve":
+            return _serve(args.host, args.port)
+        return _ask(" ".join(args.question).strip(), sys.stdin, sys.stdout)
+    except ConfigError as exc:
+        print(f"設定エラー: {exc.message}", file=sys.stderr)
+        return 2
+
+
+def _serve(host: str, port: int) -> int:
+    from agent.runtime.server import create_app
+
+    app = create_app()
+    print(f"Confee agent listening on http://{host}:{port} (GET /ping, POST /invocations)", file=sys.stderr)
+    app.run(port=port, host=host)
+    return 0
+
+
+def _ask(question: str, stdin: TextIO, stdout: TextIO) -> int:
+    from agent.runtime.service import ChatService
+    from proxy.agent_client import new_session_id
+
+    service = ChatService.from_env()
+    session_id, turn, ok = new_session_id(), 0, True
+    try:
+        if question:
+            return 0 if _answer(service, session_id, question, turn, stdout) else 1
+        print("Confee です。技術イベントについて質問してください（終了: Ctrl-D）。", file=stdout)
+        print("例: " + " / ".join(EXAMPLES), file=stdout)
+        while True:
+            stdout.write("\n> ")
+            stdout.flush()
+            line = stdin.readline()
+            if not line:
+                return 0
+            if line.strip():
+                ok = _answer(service, session_id, line.strip(), turn, stdout)
+                turn += 1 if ok else 0
+    finally:
+        service.close()
+
+
+def _answer(service: object, session_id: str, question: str, turn: int, stdout: TextIO) -> bool:
+    """Stream one answer to ``stdout``; return whether it succeeded."""
+    from agent.runtime.service import ChatService
+
+    assert isinstance(service, ChatService)
+    for event in service.stream(session_id, {"prompt": question, "turn": turn}):
+        if event["type"] == "text":
+            stdout.write(event["text"])
+            stdout.flush()
+        elif event["type"] == "error":
+            print(f"\nエラー: {event['message']}", file=stdout)
+            return False
+    stdout.write("\n")
+    return True

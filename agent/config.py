@@ -1,0 +1,95 @@
+"""One frozen settings object for the agent, read from the environment once and validated."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from agent.errors import ConfigError
+
+ModelKind = Literal["offline", "bedrock"]
+EventsKind = Literal["auto", "connpass", "sample"]
+
+DEFAULT_MODEL_ID = "apac.amazon.nova-micro-v1:0"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Agent configuration (see the README's configuration table).
+
+    Attributes:
+        model: ``offline`` (deterministic, no AWS) or ``bedrock``.
+        model_id: Bedrock model id or inference profile.
+        region: AWS region for Bedrock and Secrets Manager (``None``: boto3's default chain).
+        events: ``auto`` (API when a key is configured, else sample), ``connpass`` or ``sample``.
+        connpass_api_key: The key itself (never logged; ``repr`` hides it).
+        connpass_api_key_secret_arn: A Secrets Manager secret that holds the key.
+        connpass_base_url: API root, overridable for tests against a local fake.
+        session_ttl_seconds: Idle time after which a session's context is dropped (AgentCore: 15 min).
+        max_sessions: Live sessions kept in one process.
+    """
+
+    model: ModelKind = "offline"
+    model_id: str = DEFAULT_MODEL_ID
+    region: str | None = None
+    events: EventsKind = "auto"
+    connpass_api_key: str | None = None
+    connpass_api_key_secret_arn: str | None = None
+    connpass_base_url: str = "https://connpass.com/api/v2"
+    session_ttl_seconds: float = 15 * 60
+    max_sessions: int = 200
+
+    def __repr__(self) -> str:
+        key = "***" if self.connpass_api_key else None
+        return (
+            f"Settings(model={self.model!r}, model_id={self.model_id!r}, region={self.region!r}, "
+            f"events={self.events!r}, connpass_api_key={key!r}, "
+            f"connpass_api_key_secret_arn={self.connpass_api_key_secret_arn!r}, "
+            f"session_ttl_seconds={self.session_ttl_seconds}, max_sessions={self.max_sessions})"
+        )
+
+    @property
+    def has_connpass_key(self) -> bool:
+        return bool(self.connpass_api_key or self.connpass_api_key_secret_arn)
+
+    @property
+    def event_source(self) -> Literal["connpass", "sample"]:
+        """The source actually used once ``auto`` is resolved."""
+        if self.events == "auto":
+            return "connpass" if self.has_connpass_key else "sample"
+        return self.events
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read ``CONFEE_*`` / ``CONNPASS_*`` variables; raise ``ConfigError`` with a clear message."""
+        env = os.environ if env is None else env
+        model = env.get("CONFEE_MODEL", "offline").strip().lower() or "offline"
+        if model not in ("offline", "bedrock"):
+            raise ConfigError(f"CONFEE_MODEL must be 'offline' or 'bedrock', got {model!r}")
+        events = env.get("CONFEE_EVENTS", "auto").strip().lower() or "auto"
+        if events not in ("auto", "connpass", "sample"):
+            raise ConfigError(f"CONFEE_EVENTS must be 'auto', 'connpass' or 'sample', got {events!r}")
+        key = env.get("CONNPASS_API_KEY", "").strip() or None
+        arn = env.get("CONNPASS_API_KEY_SECRET_ARN", "").strip() or None
+        if events == "connpass" and not (key or arn):
+            raise ConfigError("CONFEE_EVENTS=connpass needs CONNPASS_API_KEY or CONNPASS_API_KEY_SECRET_ARN")
+        try:
+            ttl = float(env.get("CONFEE_SESSION_TTL_SECONDS", str(15 * 60)))
+            max_sessions = int(env.get("CONFEE_MAX_SESSIONS", "200"))
+        except ValueError as exc:
+            raise ConfigError(f"CONFEE_SESSION_TTL_SECONDS / CONFEE_MAX_SESSIONS must be numbers: {exc}") from exc
+        if ttl <= 0 or max_sessions <= 0:
+            raise ConfigError("CONFEE_SESSION_TTL_SECONDS and CONFEE_MAX_SESSIONS must be positive")
+        return cls(
+            model=model,  # type: ignore[arg-type]
+            model_id=env.get("CONFEE_MODEL_ID", "").strip() or DEFAULT_MODEL_ID,
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or None,
+            events=events,  # type: ignore[arg-type]
+            connpass_api_key=key,
+            connpass_api_key_secret_arn=arn,
+            connpass_base_url=env.get("CONNPASS_BASE_URL", "").strip() or "https://connpass.com/api/v2",
+            session_ttl_seconds=ttl,
+            max_sessions=max_sessions,
+        )

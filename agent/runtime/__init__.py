@@ -1,0 +1,1 @@
+"""Runtime: per-session agents (``sessions``), the invocation service (``service``), the AgentCore app (``server``)."""

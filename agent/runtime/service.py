@@ -1,0 +1,215 @@
+"""The invocation service: Contract 1 in one place, shared by the AgentCore app, the CLI and in-process clients.
+
+All agent work runs on one private event loop thread, so sessions run concurrently while each session's
+turns are serialized by its own lock, whichever thread (uvicorn's pool, Streamlit, the CLI) asks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import queue
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import Any
+
+from strands import Agent, ModelRetryStrategy
+from strands.agent.conversation_manager import SlidingWindowConversationManager
+from strands.types.exceptions import ContextWindowOverflowException, ModelThrottledException
+
+from agent.clock import Clock, system_clock
+from agent.config import Settings
+from agent.errors import AgentFailure, AgentTimeout, ConfeeError, ModelThrottled
+from agent.models import build_model
+from agent.models.prompt import system_prompt
+from agent.models.thinking import ThinkingFilter
+from agent.runtime.events import shown_events, tool_events
+from agent.runtime.payload import Invocation, parse_invocation
+from agent.runtime.sessions import Session, SessionStore
+from agent.search import make_search_tool
+from agent.sources.base import EventSource
+
+logger = logging.getLogger(__name__)
+
+#: Whole-turn budget: clients (the Chat Lambda) give up at about 25 s, so answer or fail before.
+TURN_TIMEOUT_SECONDS = 24.0
+#: Messages kept per conversation (older ones slide out; tool results are the bulk).
+HISTORY_WINDOW = 30
+#: Model throttling: two quick retries fit the turn budget; Strands' default (6 tries from 4 s) does not.
+MODEL_ATTEMPTS = 3
+
+StreamEvent = dict[str, Any]
+
+
+class ChatService:
+    """Answers invocations for many sessions; the one object every entry point talks to.
+
+    Args:
+        settings: Configuration (model, event source, session TTL and cap).
+        source: The event source the search tool uses.
+        model: A Strands model shared by all sessions (it holds no history).
+        clock: Current time in JST (tests pin it).
+        turn_timeout: Seconds one turn may take before ``agent_timeout``.
+        model_attempts: Model calls per step when the provider throttles (1: no retry).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        source: EventSource,
+        model: Any,
+        *,
+        clock: Clock = system_clock,
+        turn_timeout: float = TURN_TIMEOUT_SECONDS,
+        model_attempts: int = MODEL_ATTEMPTS,
+        monotonic: Callable[[], float] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.source = source
+        self.clock = clock
+        self.turn_timeout = turn_timeout
+        self._model_attempts = model_attempts
+        self._model = model
+        self._tool = make_search_tool(source, clock)
+        extra = {"monotonic": monotonic} if monotonic else {}
+        self.sessions = SessionStore(
+            self._new_agent, ttl_seconds=settings.session_ttl_seconds, max_sessions=settings.max_sessions, **extra
+        )
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="confee-agent-loop", daemon=True)
+        self._thread.start()
+
+    @classmethod
+    def from_settings(cls, settings: Settings, clock: Clock = system_clock, **kwargs: Any) -> ChatService:
+        """Wire the configured event source and model."""
+        from agent.sources.factory import build_source
+
+        return cls(settings, build_source(settings), build_model(settings, clock), clock=clock, **kwargs)
+
+    @classmethod
+    def from_env(cls) -> ChatService:
+        """The service as configured by the environment (embedded default: offline model + sample catalogue)."""
+        return cls.from_settings(Settings.from_env())
+
+    @property
+    def meta(self) -> dict[str, str]:
+        """What UIs show about this agent: which model and which event source answer."""
+        return {"model": self.settings.model, "source": self.source.name}
+
+    def close(self) -> None:
+        """Stop the loop thread (tests and short-lived CLIs)."""
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)
+
+    # -- public API: Contract 1, never raises -------------------------------------------------------
+
+    def invoke(self, session_id: str | None, payload: Any) -> dict[str, Any]:
+        """A whole answer: ``{"response", "session_id", "events", "meta"}`` or ``{"error": {...}}``."""
+        text: list[str] = []
+        for event in self.stream(session_id, payload):
+            if event["type"] == "text":
+                text.append(event["text"])
+            elif event["type"] == "done":
+                return {"response": "".join(text), **{k: v for k, v in event.items() if k != "type"}}
+            else:
+                return {"error": {"code": event["code"], "message": event["message"]}}
+        return _error_body(AgentFailure())  # pragma: no cover - stream always ends with done or error
+
+    def stream(self, session_id: str | None, payload: Any) -> Iterator[StreamEvent]:
+        """Contract 1 stream events: text deltas, then one ``done`` or ``error``."""
+        try:
+            invocation = parse_invocation(session_id, payload)
+        except ConfeeError as exc:
+            yield _error_event(exc)
+            return
+        out: queue.Queue[StreamEvent | None] = queue.Queue()
+        future = asyncio.run_coroutine_threadsafe(self._produce(invocation, out), self._loop)
+        try:
+            while (event := out.get()) is not None:
+                yield event
+        finally:
+            future.cancel()  # the consumer went away (e.g. client disconnect): stop the turn
+
+    # -- the turn ---------------------------------------------------------------------------------------
+
+    async def _produce(self, invocation: Invocation, out: queue.Queue[StreamEvent | None]) -> None:
+        try:
+            async with asyncio.timeout(self.turn_timeout):
+                async for event in self._turn(invocation):
+                    out.put(event)
+        except ConfeeError as exc:
+            out.put(_error_event(exc))
+        except TimeoutError:
+            logger.warning("session=<%s> | turn timed out", _short(invocation.session_id))
+            out.put(_error_event(AgentTimeout()))
+        except ModelThrottledException:
+            out.put(_error_event(ModelThrottled()))
+        except ContextWindowOverflowException:
+            logger.warning("session=<%s> | context window overflow", _short(invocation.session_id))
+            out.put(_error_event(AgentFailure("会話が長くなりすぎました。「新しい会話」から始め直してください。")))
+        except Exception:
+            logger.exception("session=<%s> | agent turn failed", _short(invocation.session_id))
+            out.put(_error_event(AgentFailure()))
+        finally:
+            out.put(None)
+
+    async def _turn(self, invocation: Invocation) -> AsyncIterator[StreamEvent]:
+        session = self.sessions.acquire(invocation.session_id, invocation.turn)
+        try:
+            async with session.lock:
+                async for event in self._answer(session, invocation.prompt):
+                    yield event
+        finally:
+            self.sessions.release(session)
+
+    async def _answer(self, session: Session, prompt: str) -> AsyncIterator[StreamEvent]:
+        agent = session.agent
+        agent.system_prompt = system_prompt(self.clock())  # the date moves on in long sessions
+        first_new = len(agent.messages)
+        thinking = ThinkingFilter()
+        answer: list[str] = []
+        try:
+            async for event in agent.stream_async(prompt):
+                chunk = event.get("data")
+                if not isinstance(chunk, str) or not (text := thinking.feed(chunk)):
+                    continue
+                answer.append(text)
+                yield {"type": "text", "text": text}
+        except BaseException:
+            _rollback(agent, first_new)
+            raise
+        if tail := thinking.flush():
+            answer.append(tail)
+            yield {"type": "text", "text": tail}
+        session.turns += 1
+        events = shown_events("".join(answer), tool_events(agent.messages[first_new:]))
+        yield {"type": "done", "session_id": session.session_id, "events": events, "meta": self.meta}
+
+    def _new_agent(self) -> Agent:
+        return Agent(
+            model=self._model,
+            tools=[self._tool],
+            system_prompt=system_prompt(self.clock()),
+            callback_handler=None,
+            conversation_manager=SlidingWindowConversationManager(window_size=HISTORY_WINDOW),
+            retry_strategy=ModelRetryStrategy(max_attempts=self._model_attempts, initial_delay=1, max_delay=4),
+        )
+
+
+def _rollback(agent: Any, first_new: int) -> None:
+    """Drop a failed turn's half-written messages so the next turn starts from a consistent history."""
+    with contextlib.suppress(Exception):
+        del agent.messages[first_new:]
+
+
+def _short(session_id: str) -> str:
+    return session_id[:8]
+
+
+def _error_event(exc: ConfeeError) -> StreamEvent:
+    return {"type": "error", "code": exc.code, "message": exc.message}
+
+
+def _error_body(exc: ConfeeError) -> dict[str, Any]:
+    return {"error": {"code": exc.code, "message": exc.message}}

@@ -1,0 +1,91 @@
+"""Compact events: only what a recommendation needs (tokens are money), as plain text, never HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from typing import Any
+
+from agent.clock import JST, WEEKDAYS_JA
+from agent.sources.base import Event
+from agent.sources.prefectures import ONLINE, prefecture_label, prefecture_of
+
+CATCH_MAX_CHARS = 80
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def plain_text(fragment: str | None, limit: int | None = None) -> str:
+    """Strip tags, unescape entities and collapse whitespace; cut at ``limit`` characters with an ellipsis."""
+    text = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment or ""))).strip()
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def parse_time(value: str | None) -> dt.datetime | None:
+    """Parse connpass's ISO 8601 timestamps (naive values are taken as JST)."""
+    if not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=JST)
+
+
+def format_when(start: dt.datetime | None, end: dt.datetime | None) -> str:
+    """``2026年12月5日(土) 13:00〜18:00`` (the end date is spelled out when it differs)."""
+    if start is None:
+        return "日時未定"
+    start = start.astimezone(JST)
+    text = f"{start.year}年{start.month}月{start.day}日({WEEKDAYS_JA[start.weekday()]}) {start:%H:%M}"
+    if end is not None:
+        end = end.astimezone(JST)
+        if end.date() == start.date():
+            text += f"〜{end:%H:%M}"
+        else:
+            text += f"〜{end.month}月{end.day}日({WEEKDAYS_JA[end.weekday()]}) {end:%H:%M}"
+    return text
+
+
+def is_online(event: Event) -> bool:
+    return prefecture_of(event.get("address"), event.get("place"), event.get("event_type")) == ONLINE
+
+
+def fill_ratio(event: Event) -> float | None:
+    """accepted / limit, or ``None`` when the event has no limit."""
+    limit = event.get("limit")
+    if not limit:
+        return None
+    return round(int(event.get("accepted") or 0) / int(limit), 2)
+
+
+def compact_event(event: Event, now: dt.datetime) -> dict[str, Any]:
+    """The fields the model and the UIs need to recommend one event."""
+    start, end = parse_time(event.get("started_at")), parse_time(event.get("ended_at"))
+    slug = prefecture_of(event.get("address"), event.get("place"), event.get("event_type"))
+    online = slug == ONLINE
+    days_until = (start.astimezone(JST).date() - now.astimezone(JST).date()).days if start else None
+    place = plain_text(event.get("place")) or ("オンライン" if online else "")
+    return {
+        "id": event.get("id"),
+        "title": plain_text(event.get("title")),
+        "url": event.get("url") or "",
+        "date": format_when(start, end),
+        "started_at": event.get("started_at"),
+        "ended_at": event.get("ended_at"),
+        "days_until": days_until,
+        "place": place,
+        "address": plain_text(event.get("address")),
+        "prefecture": prefecture_label(slug) if slug else "",
+        "online": online,
+        "accepted": int(event.get("accepted") or 0),
+        "limit": event.get("limit") or None,
+        "waiting": int(event.get("waiting") or 0),
+        "fill_ratio": fill_ratio(event),
+        "open_status": event.get("open_status") or "",
+        "catch": plain_text(event.get("catch"), CATCH_MAX_CHARS),
+    }
