@@ -1,0 +1,73 @@
+"""The Bedrock path end to end: ChatService → Strands BedrockModel → botocore → a local fake of ConverseStream.
+
+AWS is faked only at its HTTP boundary (tests/fixtures/fake_bedrock.py); signing, the event-stream parser,
+the Strands tool loop, the search tool and the sample catalogue are all real.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import urllib.parse
+from typing import Any
+
+import pytest
+
+from agent.clock import JST, fixed_clock
+from agent.config import Settings
+from agent.models.bedrock import bedrock_model
+from agent.runtime.service import ChatService
+from agent.sources.sample import SampleCatalogue
+from tests.fixtures.fake_bedrock import FakeBedrock, text_reply, tool_reply
+
+NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=JST)
+SESSION = "bedrock-session-" + "0" * 24
+
+
+@pytest.fixture(autouse=True)
+def dummy_aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": "/dev/null",
+        "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+    }.items():
+        monkeypatch.setenv(name, value)
+
+
+def script(body: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """First call: think aloud, then search. Second call: recommend the first event the tool returned."""
+    last = body["messages"][-1]["content"]
+    results = [block["toolResult"] for block in last if "toolResult" in block]
+    if not results:
+        return tool_reply("t-1", "search_connpass", {"keywords": ["TypeScript"]}, preamble="<thinking>検索しよう</thinking>")
+    data = json.loads(results[0]["content"][0]["text"])
+    first = data["events"][0]
+    return text_reply(f"<thinking>1件目が良い</thinking>見つかりました。\n\n### [{first['title']}]({first['url']})\n- 📅 {first['date']}")
+
+
+def test_bedrock_model_runs_the_tool_loop_with_greedy_decoding() -> None:
+    settings = Settings(model="bedrock", region="ap-northeast-1")
+    with FakeBedrock(script).running() as fake:
+        model = bedrock_model(settings, endpoint_url=fake.url, retries={"total_max_attempts": 1})
+        service = ChatService(settings, SampleCatalogue(), model, clock=fixed_clock(NOW), model_attempts=1)
+        try:
+            body = service.invoke(SESSION, {"prompt": "TypeScriptのカンファレンスある？"})
+        finally:
+            service.close()
+
+    assert "error" not in body, body
+    assert "<thinking>" not in body["response"] and "検索しよう" not in body["response"]
+    assert body["response"].startswith("見つかりました。")
+    assert len(body["events"]) == 1 and body["events"][0]["url"] in body["response"]
+    assert body["meta"] == {"model": "bedrock", "source": "sample"}
+
+    (path, first), (_, second) = fake.requests
+    assert urllib.parse.unquote(path) == "/model/apac.amazon.nova-micro-v1:0/converse-stream"
+    assert first["inferenceConfig"]["temperature"] == 0
+    assert first["additionalModelRequestFields"] == {"inferenceConfig": {"topK": 1}}
+    assert "2026年11月24日(火)" in first["system"][0]["text"]
+    assert first["toolConfig"]["tools"][0]["toolSpec"]["name"] == "search_connpass"
+    tool_result = second["messages"][-1]["content"][0]["toolResult"]
+    assert "<" not in tool_result["content"][0]["text"]  # compact, HTML-free data reaches the model

@@ -1,0 +1,118 @@
+"""The search_connpass tool through Strands' tool machinery: query building, filtering, errors, size."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from strands import Agent
+
+from agent.clock import JST, fixed_clock
+from agent.errors import SourceError
+from agent.search import make_search_tool
+from agent.sources.base import SearchQuery, SearchResult
+from agent.sources.sample import SampleCatalogue
+from tests.agent.search.events import event
+from tests.fixtures.scripted_model import ScriptedModel
+
+NOW = dt.datetime(2026, 11, 24, 10, 30, tzinfo=JST)
+
+
+class RecordingSource:
+    name = "sample"
+
+    def __init__(self, events: list[dict[str, Any]] | None = None, error: SourceError | None = None) -> None:
+        self.events = events or []
+        self.error = error
+        self.queries: list[SearchQuery] = []
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        self.queries.append(query)
+        if self.error:
+            raise self.error
+        return SearchResult(len(self.events), len(self.events), 1, self.events)
+
+
+def call(source: Any, **arguments: Any) -> tuple[str, Any]:
+    """Run the tool the way the agent loop does (``agent.tool.<name>``) and decode its JSON result."""
+    agent = Agent(model=ScriptedModel(), tools=[make_search_tool(source, fixed_clock(NOW))], callback_handler=None)
+    result = agent.tool.search_connpass(**arguments)
+    return result["status"], json.loads(result["content"][0]["text"])
+
+
+def test_default_search_is_upcoming_six_months_by_start_date() -> None:
+    source = RecordingSource()
+    status, data = call(source, keywords=["TypeScript"])
+    assert status == "success"
+    (query,) = source.queries
+    assert query.keyword == ("TypeScript",)
+    assert query.ym == ("202611", "202612", "202701", "202702", "202703", "202704")
+    assert (query.order, query.count) == (2, 100)
+    assert data["today"] == "2026-11-24" and data["source"] == "sample"
+
+
+def test_arguments_map_to_connpass_parameters() -> None:
+    source = RecordingSource()
+    call(source, any_keywords=["生成AI", "LLM"], prefectures=["Osaka", "online"], dates=["20261128", "20261129"])
+    (query,) = source.queries
+    assert query.keyword_or == ("生成AI", "LLM")
+    assert query.prefecture == ("osaka", "online")
+    assert query.ymd == ("20261128", "20261129") and query.ym == ()
+
+
+def test_results_are_filtered_ranked_paged_and_compact() -> None:
+    events = [
+        event(1, "2026-11-20T10:00:00+09:00"),  # ended
+        event(2, "2026-12-03T10:00:00+09:00", open_status="cancelled"),
+        *[event(10 + i, f"2026-12-{10 + i:02d}T10:00:00+09:00") for i in range(7)],
+    ]
+    status, data = call(RecordingSource(events), keywords=["x"], page=2, page_size=5)
+    assert status == "success"
+    assert data["total"] == 7 and data["page"] == 2 and data["has_more"] is False
+    assert [e["id"] for e in data["events"]] == [15, 16]
+    assert set(data["events"][0]) >= {"title", "url", "date", "place", "prefecture", "accepted", "limit", "catch"}
+
+
+def test_source_failure_is_a_structured_error_result() -> None:
+    status, data = call(RecordingSource(error=SourceError("timeout")), keywords=["Rust"])
+    assert status == "error"
+    assert data == {"error": True, "kind": "timeout", "message": "接続がタイムアウトしました。再度お試しください。"}
+
+
+def test_rate_limit_carries_retry_after() -> None:
+    status, data = call(RecordingSource(error=SourceError("rate_limited", retry_after=3.0)))
+    assert (status, data["kind"], data["retry_after"]) == ("error", "rate_limited", 3.0)
+
+
+def test_unknown_prefecture_is_an_error_the_model_can_fix() -> None:
+    status, data = call(RecordingSource(), prefectures=["大阪"])
+    assert status == "error" and data["kind"] == "invalid_arguments"
+    assert "osaka" in data["message"]
+
+
+def test_identical_queries_hit_the_source_once() -> None:
+    source = RecordingSource([event(1, "2026-12-01T10:00:00+09:00")])
+    tool = make_search_tool(source, fixed_clock(NOW))
+    agent = Agent(model=ScriptedModel(), tools=[tool], callback_handler=None)
+    agent.tool.search_connpass(keywords=["Go"])
+    agent.tool.search_connpass(keywords=["Go"], page=2)
+    assert len(source.queries) == 1
+
+
+@pytest.mark.parametrize("arguments", [{}, {"keywords": ["TypeScript"]}, {"sort": "popular", "page_size": 10}])
+def test_output_on_the_sample_catalogue_is_small_and_plain(arguments: dict[str, Any]) -> None:
+    agent = Agent(
+        model=ScriptedModel(), tools=[make_search_tool(SampleCatalogue(), fixed_clock(NOW))], callback_handler=None
+    )
+    result = agent.tool.search_connpass(**arguments)
+    text = result["content"][0]["text"]
+    data = json.loads(text)
+    assert data["events"], "the catalogue has upcoming events for these searches"
+    per_event = len(text.encode()) / len(data["events"])
+    assert per_event < 900, f"{per_event:.0f} bytes per event: the model only needs a summary"
+    assert "<" not in text  # no HTML reaches the model
+    for shown in data["events"]:
+        assert shown["open_status"] not in ("close", "cancelled")
+        assert dt.datetime.fromisoformat(shown["ended_at"]) > NOW

@@ -1,0 +1,37 @@
+"""Settings.from_env: defaults are the embedded default; bad values fail with a clear message."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.config import Settings
+from agent.errors import ConfigError
+
+
+def test_defaults_are_offline_and_sample() -> None:
+    settings = Settings.from_env({})
+    assert (settings.model, settings.event_source, settings.model_id) == ("offline", "sample", "apac.amazon.nova-micro-v1:0")
+    assert settings.session_ttl_seconds == 900
+
+
+def test_a_key_switches_auto_to_connpass_and_is_never_shown() -> None:
+    settings = Settings.from_env({"CONNPASS_API_KEY": "super-secret-key"})
+    assert settings.event_source == "connpass"
+    assert "super-secret-key" not in repr(settings)
+    assert Settings.from_env({"CONNPASS_API_KEY_SECRET_ARN": "arn:aws:secretsmanager:x"}).event_source == "connpass"
+    assert Settings.from_env({"CONNPASS_API_KEY": "k", "CONFEE_EVENTS": "sample"}).event_source == "sample"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"CONFEE_MODEL": "gpt"}, "CONFEE_MODEL"),
+        ({"CONFEE_EVENTS": "web"}, "CONFEE_EVENTS"),
+        ({"CONFEE_EVENTS": "connpass"}, "CONNPASS_API_KEY"),
+        ({"CONFEE_SESSION_TTL_SECONDS": "soon"}, "CONFEE_SESSION_TTL_SECONDS"),
+        ({"CONFEE_MAX_SESSIONS": "0"}, "positive"),
+    ],
+)
+def test_invalid_values_fail_clearly(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env(env)
