@@ -10,7 +10,11 @@ from agent.errors import ConfigError
 
 def test_defaults_are_offline_and_sample() -> None:
     settings = Settings.from_env({})
-    assert (settings.model, settings.event_source, settings.model_id) == ("offline", "sample", "apac.amazon.nova-micro-v1:0")
+    assert (settings.model, settings.event_source, settings.model_id) == (
+        "offline",
+        "sample",
+        "apac.amazon.nova-micro-v1:0",
+    )
     assert settings.session_ttl_seconds == 900
 
 

@@ -41,10 +41,13 @@ def script(body: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     last = body["messages"][-1]["content"]
     results = [block["toolResult"] for block in last if "toolResult" in block]
     if not results:
-        return tool_reply("t-1", "search_connpass", {"keywords": ["TypeScript"]}, preamble="<thinking>検索しよう</thinking>")
+        return tool_reply(
+            "t-1", "search_connpass", {"keywords": ["TypeScript"]}, preamble="<thinking>検索しよう</thinking>"
+        )
     data = json.loads(results[0]["content"][0]["text"])
     first = data["events"][0]
-    return text_reply(f"<thinking>1件目が良い</thinking>見つかりました。\n\n### [{first['title']}]({first['url']})\n- 📅 {first['date']}")
+    card = f"### [{first['title']}]({first['url']})\n- 📅 {first['date']}"
+    return text_reply(f"<thinking>1件目が良い</thinking>見つかりました。\n\n{card}")
 
 
 def test_bedrock_model_runs_the_tool_loop_with_greedy_decoding() -> None:
