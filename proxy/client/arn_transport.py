@@ -1,0 +1,195 @@
+"""ARN transport: a deployed AgentCore runtime through boto3 ``invoke_agent_runtime`` (SigV4, usual credentials).
+
+boto3 is imported when the first client is built, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from proxy.client.errors import AgentError, code_for_status
+from proxy.client.wire import (
+    AgentReply,
+    build_payload,
+    checked_stream,
+    encode_payload,
+    is_event_stream,
+    reply_from_json_bytes,
+    reply_from_stream,
+    sse_objects,
+    stream_from_reply,
+)
+
+ARN_PATTERN = re.compile(
+    r"arn:aws[a-z-]*:bedrock-agentcore:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):runtime/(?P<name>[A-Za-z0-9_-]+)"
+)
+
+#: Modeled ``InvokeAgentRuntime`` exceptions → Contract 2 codes (everything else is ``agent_unavailable``).
+CODE_BY_EXCEPTION: dict[str, str] = {
+    "ThrottlingException": "throttled",
+    "ServiceQuotaExceededException": "throttled",
+    "ValidationException": "invalid_request",
+    "AccessDeniedException": "agent_unavailable",
+    "ResourceNotFoundException": "agent_unavailable",
+    "RetryableConflictException": "agent_unavailable",
+    "RuntimeClientError": "agent_unavailable",
+    "InternalServerException": "agent_unavailable",
+}
+
+
+def parse_runtime_arn(arn: str) -> dict[str, str]:
+    """The ``region``, ``account`` and ``name`` of a runtime ARN; ``ValueError`` if it is not one."""
+    match = ARN_PATTERN.fullmatch(arn.strip())
+    if match is None:
+        raise ValueError("expected an AgentCore runtime ARN: arn:aws:bedrock-agentcore:<region>:<account>:runtime/<id>")
+    return match.groupdict()
+
+
+class ArnAgentClient:
+    """Invokes a deployed AgentCore runtime.
+
+    Args:
+        arn: The runtime ARN (its region selects the endpoint).
+        timeout: Read timeout; ``invoke`` also gives up after this many seconds in total.
+        boto_client: A ready ``bedrock-agentcore`` client (tests use a ``Stubber``); built lazily otherwise.
+        max_attempts: botocore's ``total_max_attempts``: 1 by default, since a retried turn would run twice
+            and a retried read timeout would overrun API Gateway's 29 s.
+        qualifier: Runtime endpoint name (``DEFAULT`` when ``None``).
+    """
+
+    target = "arn"
+
+    def __init__(
+        self,
+        arn: str,
+        *,
+        timeout: float = 25.0,
+        boto_client: Any = None,
+        max_attempts: int = 1,
+        qualifier: str | None = None,
+    ) -> None:
+        parts = parse_runtime_arn(arn)
+        self.arn = arn.strip()
+        self.region = parts["region"]
+        self.label = f"AgentCore ランタイム {parts['name']} ({self.region})"
+        self._timeout = timeout
+        self._max_attempts = max_attempts
+        self._qualifier = qualifier
+        self._client = boto_client
+        self._lock = threading.Lock()
+
+    def boto_client(self) -> Any:
+        """The shared boto3 client, created once (boto3 sessions are not thread-safe, clients are)."""
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    import boto3
+                    from botocore.config import Config
+
+                    config = Config(
+                        connect_timeout=min(5.0, self._timeout),
+                        read_timeout=self._timeout,
+                        retries={"total_max_attempts": self._max_attempts, "mode": "standard"},
+                        user_agent_extra="confee-proxy",
+                    )
+                    self._client = boto3.client("bedrock-agentcore", region_name=self.region, config=config)
+        return self._client
+
+    def invoke(self, session_id: str, message: str, turn: int = 0) -> AgentReply:
+        deadline = time.monotonic() + self._timeout
+        content_type, body, status = self._call(session_id, build_payload(session_id, message, turn, stream=False))
+        try:
+            raw = _read_all(body, deadline)
+        finally:
+            body.close()
+        if is_event_stream(content_type):
+            events = checked_stream(sse_objects(raw.splitlines()), session_id, status=status)
+            return reply_from_stream(events, session_id)
+        return reply_from_json_bytes(raw, session_id, status=status)
+
+    def stream(self, session_id: str, message: str, turn: int = 0) -> Iterator[dict[str, Any]]:
+        content_type, body, status = self._call(session_id, build_payload(session_id, message, turn, stream=True))
+        try:
+            if is_event_stream(content_type):
+                yield from checked_stream(sse_objects(_lines(body)), session_id, status=status)
+            else:
+                raw = _read_all(body, None)
+                yield from stream_from_reply(reply_from_json_bytes(raw, session_id, status=status))
+        finally:
+            body.close()
+
+    def _call(self, session_id: str, payload: dict[str, Any]) -> tuple[str, Any, int]:
+        params: dict[str, Any] = {
+            "agentRuntimeArn": self.arn,
+            "runtimeSessionId": session_id,
+            "payload": encode_payload(payload),
+            "contentType": "application/json",
+            "accept": "text/event-stream" if payload["stream"] else "application/json",
+        }
+        if self._qualifier:
+            params["qualifier"] = self._qualifier
+        try:
+            response = self.boto_client().invoke_agent_runtime(**params)
+        except Exception as exc:
+            raise translate_boto_error(exc) from exc
+        return str(response.get("contentType") or ""), response["response"], int(response.get("statusCode") or 200)
+
+
+def translate_boto_error(exc: Exception) -> AgentError:
+    """Map a botocore failure to Contract 2 (no AWS error text reaches users; ``detail`` keeps the class)."""
+    from botocore.exceptions import ClientError, ParamValidationError, ReadTimeoutError
+
+    if isinstance(exc, AgentError):
+        return exc
+    if isinstance(exc, ClientError):
+        name = str(exc.response.get("Error", {}).get("Code", ""))
+        meta = exc.response.get("ResponseMetadata", {})
+        status = int(meta.get("HTTPStatusCode") or 500)
+        code = CODE_BY_EXCEPTION.get(name) or code_for_status(status)
+        retry_after = _retry_after(meta.get("HTTPHeaders", {}).get("retry-after"))
+        return AgentError(code, retry_after=retry_after, detail=f"{name or 'ClientError'} (HTTP {status})")
+    if isinstance(exc, ReadTimeoutError | TimeoutError):
+        return AgentError("agent_timeout", detail=type(exc).__name__)
+    if isinstance(exc, ParamValidationError):
+        return AgentError("invalid_request", detail=type(exc).__name__)
+    return AgentError("agent_unavailable", detail=type(exc).__name__)
+
+
+def _retry_after(value: Any) -> float | None:
+    try:
+        return max(0.0, float(value)) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _read_all(body: Any, deadline: float | None) -> bytes:
+    chunks: list[bytes] = []
+    try:
+        while chunk := body.read(65536):
+            chunks.append(chunk)
+            if deadline is not None and time.monotonic() > deadline:
+                raise AgentError("agent_timeout", detail="agent answer exceeded the time budget")
+    except AgentError:
+        raise
+    except Exception as exc:
+        raise translate_boto_error(exc) from exc
+    return b"".join(chunks)
+
+
+def _lines(body: Any) -> Iterator[bytes]:
+    """Lines as soon as each one is complete (``iter_lines`` holds a line back until the next arrives)."""
+    pending = bytearray()
+    try:
+        while byte := body.read(1):
+            pending += byte
+            if byte == b"\n":
+                yield bytes(pending)
+                pending.clear()
+    except Exception as exc:
+        raise translate_boto_error(exc) from exc
+    if pending:
+        yield bytes(pending)

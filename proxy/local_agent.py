@@ -1,0 +1,77 @@
+"""Which agent the local server talks to, and ``--with-agent``: the agent server as a child process."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from proxy.client import AgentClient, client_from_target
+from proxy.handlers.chat import agent_timeout
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m proxy.local", description="Confee の Chat API をローカルで動かす")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--spa-dir", type=Path, default=None, help="built SPA (default: spa/dist)")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--agent", default=None, help="local | http://host:port | runtime ARN (default: CONFEE_AGENT)")
+    group.add_argument("--with-agent", action="store_true", help="also start `python -m agent serve` and use it")
+    parser.add_argument("--agent-port", type=int, default=8080, help="port for --with-agent (default 8080)")
+    return parser.parse_args(argv)
+
+
+@contextlib.contextmanager
+def agent_for(args: argparse.Namespace) -> Iterator[AgentClient]:
+    """The client for ``args``; with ``--with-agent`` the agent server lives exactly as long as the block."""
+    if not args.with_agent:
+        client = client_from_target(args.agent, timeout=agent_timeout())
+        warm = getattr(client, "service", None)
+        if callable(warm):
+            warm()  # build the in-process agent now, not on the first request
+        yield client
+        return
+    with agent_server(args.agent_port) as url:
+        yield client_from_target(url, timeout=agent_timeout())
+
+
+@contextlib.contextmanager
+def agent_server(port: int, *, host: str = "127.0.0.1", startup_timeout: float = 60.0) -> Iterator[str]:
+    """Run ``python -m agent serve`` on ``host:port`` until the block ends; yields its base URL."""
+    command = [sys.executable, "-m", "agent", "serve", "--host", host, "--port", str(port)]
+    process = subprocess.Popen(command, cwd=_REPO_ROOT, env=dict(os.environ))  # noqa: S603 (fixed argv)
+    url = f"http://{host}:{port}"
+    try:
+        wait_for_ping(url, process, startup_timeout)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wait_for_ping(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+    """Poll ``GET /ping`` until it answers 200; fail early if the process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"agent server exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/ping", timeout=1) as response:  # noqa: S310 (local URL)
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"agent server at {url} did not answer /ping within {timeout:.0f} s")
