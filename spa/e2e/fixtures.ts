@@ -1,0 +1,58 @@
+/** Shared e2e helpers: a page that fails the test on script errors, dialogs or third-party requests. */
+
+import { mkdirSync } from "node:fs";
+import { test as base, expect, type Locator, type Page } from "@playwright/test";
+
+export const SCREENSHOTS = "test-results/screenshots";
+
+interface Guards {
+  /** Everything that would mean the page misbehaved: console errors, uncaught errors, dialogs, foreign requests. */
+  problems: string[];
+}
+
+export const test = base.extend<Guards>({
+  problems: async ({ page, baseURL }, use) => {
+    const problems: string[] = [];
+    const origin = new URL(baseURL ?? "http://127.0.0.1").origin;
+    page.on("console", (message) => {
+      // Chromium logs every non-2xx response; the error tests cause those on purpose.
+      if (message.type() === "error" && !message.text().startsWith("Failed to load resource: the server responded")) {
+        problems.push(`console: ${message.text()}`);
+      }
+    });
+    page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+    page.on("dialog", (dialog) => {
+      problems.push(`dialog: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    page.on("request", (request) => {
+      const url = request.url();
+      if (!url.startsWith("data:") && new URL(url).origin !== origin) {
+        problems.push(`third-party request: ${url}`);
+      }
+    });
+    await use(problems);
+    expect(problems, "the page misbehaved").toEqual([]);
+  },
+});
+
+export { expect };
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png` });
+}
+
+export function input(page: Page): Locator {
+  return page.getByRole("textbox", { name: "メッセージ" });
+}
+
+export function answers(page: Page): Locator {
+  return page.locator(".message-assistant");
+}
+
+/** Type a question and press Enter, as a user would. */
+export async function ask(page: Page, text: string): Promise<void> {
+  await input(page).fill(text);
+  await input(page).press("Enter");
+}

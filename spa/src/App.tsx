@@ -1,0 +1,61 @@
+/** The page: header with 「新しい会話」, the welcome or the conversation, the error banner and the composer. */
+
+import { useCallback, useEffect, useRef } from "react";
+import { Composer } from "./components/Composer";
+import { ErrorBanner } from "./components/ErrorBanner";
+import { MessageList } from "./components/MessageList";
+import { Welcome } from "./components/Welcome";
+import { useChat, type UseChatDeps } from "./hooks/useChat";
+
+export function App(props: UseChatDeps = {}) {
+  const { state, send, resend, setDraft, reset, dismissError } = useChat(props);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+  const focusInput = useCallback(() => inputRef.current?.focus(), []);
+  const pending = state.pending !== null;
+  const answers = state.messages.filter((message) => message.role === "assistant").length;
+
+  // Focus stays on the input through a whole exchange (a clicked suggestion disappears; an answer or an error
+  // arrives), so keyboard users can go on typing.
+  useEffect(() => {
+    focusInput();
+  }, [pending, answers, state.error, focusInput]);
+
+  const startOver = (): void => {
+    reset();
+    focusInput();
+  };
+
+  const empty = state.messages.length === 0 && !pending;
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1 className="app-title">
+          Confee <span className="app-subtitle">技術イベント検索</span>
+        </h1>
+        <button
+          type="button"
+          className="new-chat-button"
+          onClick={startOver}
+          disabled={empty && state.error === null}
+        >
+          新しい会話
+        </button>
+      </header>
+      <main className="app-main">
+        {empty ? <Welcome onPick={send} disabled={pending} /> : <MessageList messages={state.messages} pending={pending} />}
+      </main>
+      <footer className="app-footer">
+        {state.error !== null && (
+          <ErrorBanner
+            key={state.error.id}
+            failure={state.error}
+            onResend={resend}
+            onDismiss={dismissError}
+            busy={pending}
+          />
+        )}
+        <Composer ref={inputRef} value={state.draft} onChange={setDraft} onSend={send} busy={pending} />
+      </footer>
+    </div>
+  );
+}

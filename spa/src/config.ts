@@ -1,0 +1,18 @@
+/** Runtime configuration, read once at start-up so no module reaches into `import.meta.env` itself. */
+
+/** Default API base: the deployed site (CloudFront `/api/*`) and `python -m proxy.local` both serve it there. */
+export const DEFAULT_API_BASE = "/api";
+
+/** Client-side budget for one chat request; API Gateway answers 504 at 29 s, so this is only a backstop. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Contract 2: `message` is 1–2000 characters after trimming. */
+export const MAX_MESSAGE_CHARS = 2000;
+
+/** Trim the configured base and drop trailing slashes so paths join cleanly. */
+export function normaliseApiBase(value: string | undefined): string {
+  const trimmed = (value ?? "").trim().replace(/\/+$/, "");
+  return trimmed === "" ? DEFAULT_API_BASE : trimmed;
+}
+
+export const API_BASE: string = normaliseApiBase(import.meta.env.VITE_API_BASE);

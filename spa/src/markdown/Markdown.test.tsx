@@ -1,0 +1,144 @@
+// @vitest-environment jsdom
+/** Rendering real answers well, and hostile answers inertly. */
+
+import { render, screen, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { Markdown, htmlToText } from "./Markdown";
+
+function renderMarkdown(text: string): HTMLElement {
+  const { container } = render(<Markdown text={text} />);
+  return container;
+}
+
+/** Every element and attribute a browser could run script from. */
+function expectInert(container: HTMLElement): void {
+  expect(container.querySelector("script, iframe, object, embed, img, svg, style, form, input:not([type=checkbox])")).toBeNull();
+  for (const element of container.querySelectorAll("*")) {
+    for (const attribute of element.getAttributeNames()) {
+      expect(attribute.startsWith("on"), `${element.tagName} has ${attribute}`).toBe(false);
+      expect(attribute).not.toBe("style");
+    }
+  }
+  for (const link of container.querySelectorAll("a")) {
+    expect(link.getAttribute("href")).toMatch(/^(https?|mailto):/);
+  }
+}
+
+describe("Markdown", () => {
+  it("renders headings, lists, emphasis, code, tables and quotes", () => {
+    const container = renderMarkdown(
+      [
+        "# おすすめ",
+        "## 東京",
+        "- **TSConf** は *必見*",
+        "- `npm ci` で準備",
+        "",
+        "1. 一つ目",
+        "2. 二つ目",
+        "",
+        "```ts",
+        "const x: number = 1 < 2 ? 1 : 2;",
+        "```",
+        "",
+        "> 引用",
+        "",
+        "| 名前 | 人数 |",
+        "|:--|--:|",
+        "| TSConf | 10 |",
+        "",
+        "A &amp; B ~~旧~~",
+      ].join("\n"),
+    );
+    expect(screen.getByRole("heading", { level: 3, name: "おすすめ" })).toBeInTheDocument();
+    expect(screen.getByRole("heading", { level: 4, name: "東京" })).toBeInTheDocument();
+    expect(container.querySelector("ul strong")?.textContent).toBe("TSConf");
+    expect(container.querySelector("ul em")?.textContent).toBe("必見");
+    expect(container.querySelector("ol")?.children).toHaveLength(2);
+    expect(container.querySelector("pre code")?.textContent).toBe("const x: number = 1 < 2 ? 1 : 2;");
+    expect(container.querySelector("blockquote")?.textContent).toBe("引用");
+    const table = screen.getByRole("table");
+    expect(within(table).getByRole("columnheader", { name: "人数" })).toHaveClass("align-right");
+    expect(within(table).getByRole("cell", { name: "TSConf" })).toBeInTheDocument();
+    expect(container).toHaveTextContent("A & B 旧");
+    expect(container.querySelector("del")?.textContent).toBe("旧");
+  });
+
+  it("turns single newlines into line breaks", () => {
+    const container = renderMarkdown("一行目\n二行目");
+    expect(container.querySelector("p br")).not.toBeNull();
+  });
+
+  it("opens http(s) links in a new tab without opener or referrer", () => {
+    renderMarkdown("[TSConf](https://sample-connpass.example/event/1/ \"詳細\") と https://connpass.com/event/2/");
+    const links = screen.getAllByRole("link");
+    expect(links).toHaveLength(2);
+    for (const link of links) {
+      expect(link).toHaveAttribute("target", "_blank");
+      expect(link).toHaveAttribute("rel", "noopener noreferrer");
+    }
+    expect(links[0]).toHaveAttribute("href", "https://sample-connpass.example/event/1/");
+    expect(links[0]).toHaveAttribute("title", "詳細");
+    expect(links[1]).toHaveAttribute("href", "https://connpass.com/event/2/");
+  });
+
+  it("keeps script tags as inert text or drops them", () => {
+    const container = renderMarkdown("前<script>alert(1)</script>後\n\n<script>\nalert(2)\n</script>\n\n<SCRIPT SRC=//evil.example/x.js></SCRIPT>");
+    expectInert(container);
+    expect(container.textContent).not.toContain("alert(2)");
+    expect(container).toHaveTextContent("前");
+  });
+
+  it.each([
+    "[click](javascript:alert(1))",
+    "[click](JAVASCRIPT:alert(1))",
+    "[click](javascript&colon;alert(1))",
+    "[click](&#106;avascript:alert(1))",
+    "[click](java%0ascript:alert(1))",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[click](vbscript:msgbox(1))",
+    "<javascript:alert(1)>",
+    "[click][ref]\n\n[ref]: javascript:alert(1)",
+    "[click](/relative)",
+  ])("never makes a clickable link of %s", (text) => {
+    const container = renderMarkdown(text);
+    expectInert(container);
+    expect(screen.queryByRole("link")).toBeNull();
+  });
+
+  it("does not load images: an http(s) image becomes a link, others their alt text", () => {
+    const container = renderMarkdown(
+      "![ロゴ](https://tracker.example/pixel.png) ![x](javascript:alert(1)) <img src=x onerror=alert(1)> ![](data:image/png;base64,AAAA)",
+    );
+    expectInert(container);
+    const link = screen.getByRole("link");
+    expect(link).toHaveAttribute("href", "https://tracker.example/pixel.png");
+    expect(link).toHaveTextContent("ロゴ");
+    expect(container).toHaveTextContent("x");
+  });
+
+  it("reduces raw HTML to its text", () => {
+    const container = renderMarkdown(
+      '<div onclick="alert(1)"><b>太字</b> <a href="javascript:alert(1)">リンク</a></div>\n\n文中の <iframe src="https://evil.example"></iframe><u>下線</u> <svg onload=alert(1)></svg>\n\n<style>body{display:none}</style>',
+    );
+    expectInert(container);
+    expect(container).toHaveTextContent("太字 リンク");
+    expect(container).toHaveTextContent("下線");
+    expect(container.textContent).not.toContain("display:none");
+    expect(screen.queryByRole("link")).toBeNull();
+  });
+
+  it("leaves HTML inside code as visible text", () => {
+    const container = renderMarkdown("`<img src=x onerror=alert(1)>`\n\n```html\n<script>alert(1)</script>\n```");
+    expectInert(container);
+    expect(container.querySelector("p code")?.textContent).toBe("<img src=x onerror=alert(1)>");
+    expect(container.querySelector("pre code")?.textContent).toBe("<script>alert(1)</script>");
+  });
+});
+
+describe("htmlToText", () => {
+  it("strips tags and the bodies of script-like elements", () => {
+    expect(htmlToText("<p>a<script>b</script>c<style>d</style>e</p>")).toBe("ace");
+    expect(htmlToText("<script>never closed")).toBe("");
+    expect(htmlToText("x &lt;y&gt;")).toBe("x <y>");
+  });
+});

@@ -1,0 +1,202 @@
+/**
+ * Markdown for untrusted answers, rendered as React elements from `marked`'s tokens.
+ *
+ * No HTML string is ever produced or injected, so nothing in an answer can become markup or script:
+ * raw HTML is reduced to its text, only http(s)/mailto links are clickable (new tab, noopener noreferrer),
+ * and images are never loaded (a link or the alt text instead), so no onerror and no third-party fetch.
+ */
+
+import { Lexer, type Token, type Tokens } from "marked";
+import { Fragment, memo, type ReactNode } from "react";
+import { decodeEntities } from "./entities";
+import { safeHref } from "./safeUrl";
+
+const LEX_OPTIONS = { gfm: true, breaks: true } as const;
+
+const INERT_BLOCKS = /<(script|style|template|iframe|object|noscript)\b[\s\S]*?(<\/\1\s*>|$)/gi;
+const TAG = /<\/?[A-Za-z!?][^>]*>?/g;
+
+/** What remains of raw HTML: its text without tags (and without the bodies of script-like elements). */
+export function htmlToText(html: string): string {
+  return decodeEntities(html.replace(INERT_BLOCKS, "").replace(TAG, ""));
+}
+
+function headingTag(depth: number): "h3" | "h4" | "h5" | "h6" {
+  // The page owns h1/h2; answer headings nest below them.
+  return depth <= 1 ? "h3" : depth === 2 ? "h4" : depth === 3 ? "h5" : "h6";
+}
+
+function alignClass(align: "center" | "left" | "right" | null): string | undefined {
+  return align === null ? undefined : `align-${align}`;
+}
+
+function ExternalLink({ href, title, children }: { href: string; title?: string | undefined; children: ReactNode }) {
+  return (
+    <a href={href} title={title} target="_blank" rel="noopener noreferrer">
+      {children}
+    </a>
+  );
+}
+
+function renderLink(token: Tokens.Link, key: number): ReactNode {
+  // Autolinks are literal; written links may spell the scheme with character references (javascript&colon;).
+  const href = safeHref(token.autolink === true ? token.href : decodeEntities(token.href));
+  const children = renderInline(token.tokens);
+  if (href === null) {
+    return <span key={key}>{children}</span>;
+  }
+  const title = token.title ? decodeEntities(token.title) : undefined;
+  return (
+    <ExternalLink key={key} href={href} title={title}>
+      {children}
+    </ExternalLink>
+  );
+}
+
+function renderImage(token: Tokens.Image, key: number): ReactNode {
+  const alt = decodeEntities(token.text).trim() || "画像";
+  const href = safeHref(decodeEntities(token.href));
+  if (href === null) {
+    return <span key={key}>{alt}</span>;
+  }
+  return (
+    <ExternalLink key={key} href={href}>
+      {`🖼 ${alt}`}
+    </ExternalLink>
+  );
+}
+
+function renderInlineToken(token: Token, key: number): ReactNode {
+  switch (token.type) {
+    case "text":
+      return token.tokens ? (
+        <Fragment key={key}>{renderInline(token.tokens)}</Fragment>
+      ) : (
+        <Fragment key={key}>{decodeEntities(String(token.text))}</Fragment>
+      );
+    case "escape":
+      return <Fragment key={key}>{String(token.text)}</Fragment>;
+    case "strong":
+      return <strong key={key}>{renderInline(token.tokens)}</strong>;
+    case "em":
+      return <em key={key}>{renderInline(token.tokens)}</em>;
+    case "del":
+      return <del key={key}>{renderInline(token.tokens)}</del>;
+    case "codespan":
+      return <code key={key}>{String(token.text)}</code>;
+    case "br":
+      return <br key={key} />;
+    case "link":
+      return renderLink(token as Tokens.Link, key);
+    case "image":
+      return renderImage(token as Tokens.Image, key);
+    case "html":
+      return <Fragment key={key}>{htmlToText(String(token.text))}</Fragment>;
+    case "checkbox":
+      return <input key={key} type="checkbox" checked={token.checked === true} disabled readOnly />;
+    default:
+      // Unknown token kinds (extensions) show their source text, never markup.
+      return typeof token.raw === "string" ? <Fragment key={key}>{token.raw}</Fragment> : null;
+  }
+}
+
+function renderInline(tokens: Token[] | undefined): ReactNode[] {
+  return (tokens ?? []).map(renderInlineToken);
+}
+
+function renderListItem(item: Tokens.ListItem, key: number): ReactNode {
+  return <li key={key}>{renderBlocks(item.tokens)}</li>;
+}
+
+function renderTable(token: Tokens.Table, key: number): ReactNode {
+  return (
+    <div key={key} className="table-scroll">
+      <table>
+        <thead>
+          <tr>
+            {token.header.map((cell, index) => (
+              <th key={index} className={alignClass(cell.align)}>
+                {renderInline(cell.tokens)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {token.rows.map((row, rowIndex) => (
+            <tr key={rowIndex}>
+              {row.map((cell, index) => (
+                <td key={index} className={alignClass(cell.align)}>
+                  {renderInline(cell.tokens)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function renderBlock(token: Token, key: number): ReactNode {
+  switch (token.type) {
+    case "space":
+    case "def":
+      return null;
+    case "paragraph":
+      return <p key={key}>{renderInline(token.tokens)}</p>;
+    case "heading": {
+      const Tag = headingTag(Number(token.depth));
+      return <Tag key={key}>{renderInline(token.tokens)}</Tag>;
+    }
+    case "list": {
+      const items = (token as Tokens.List).items.map(renderListItem);
+      if (token.ordered === true) {
+        const start = typeof token.start === "number" && token.start !== 1 ? token.start : undefined;
+        return (
+          <ol key={key} start={start}>
+            {items}
+          </ol>
+        );
+      }
+      return <ul key={key}>{items}</ul>;
+    }
+    case "blockquote":
+      return <blockquote key={key}>{renderBlocks(token.tokens)}</blockquote>;
+    case "code":
+      return (
+        <pre key={key}>
+          <code>{String(token.text)}</code>
+        </pre>
+      );
+    case "hr":
+      return <hr key={key} />;
+    case "table":
+      return renderTable(token as Tokens.Table, key);
+    case "html": {
+      const text = htmlToText(String(token.text)).trim();
+      return text === "" ? null : <p key={key}>{text}</p>;
+    }
+    default:
+      // Inline tokens at block level (tight list items hold "text" tokens) render inline.
+      return renderInlineToken(token, key);
+  }
+}
+
+function renderBlocks(tokens: Token[] | undefined): ReactNode[] {
+  return (tokens ?? []).map(renderBlock);
+}
+
+function lex(text: string): Token[] | null {
+  try {
+    return Lexer.lex(text, LEX_OPTIONS);
+  } catch {
+    return null;
+  }
+}
+
+/** Parse once per distinct text; answers never change after they arrive. */
+export const Markdown = memo(function Markdown({ text }: { text: string }) {
+  const tokens = lex(text);
+  // If the lexer ever gives up, the answer is still readable as plain text.
+  return <div className="markdown">{tokens === null ? <p className="plain">{text}</p> : renderBlocks(tokens)}</div>;
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { isSampleUrl, safeHref } from "./safeUrl";
+
+describe("safeHref", () => {
+  it.each([
+    ["https://connpass.com/event/1/", "https://connpass.com/event/1/"],
+    ["http://example.com", "http://example.com/"],
+    ["mailto:team@example.com", "mailto:team@example.com"],
+    ["  HTTPS://Example.com/a b", "https://example.com/a%20b"],
+  ])("allows %s", (raw, href) => {
+    expect(safeHref(raw)).toBe(href);
+  });
+
+  it.each([
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "java\nscript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "file:///etc/passwd",
+    "/relative/path",
+    "#top",
+    "//evil.example/x",
+    "",
+    null,
+    undefined,
+  ])("refuses %j", (raw) => {
+    expect(safeHref(raw)).toBeNull();
+  });
+});
+
+describe("isSampleUrl", () => {
+  it("recognises the sample catalogue's .example domain", () => {
+    expect(isSampleUrl("https://sample-connpass.example/event/1/")).toBe(true);
+    expect(isSampleUrl("https://connpass.com/event/1/")).toBe(false);
+    expect(isSampleUrl("https://example.com/")).toBe(false);
+    expect(isSampleUrl(null)).toBe(false);
+  });
+});

@@ -1,0 +1,28 @@
+/** Link rules for untrusted answers: only absolute http(s) and mailto URLs ever become clickable. */
+
+const ALLOWED_PROTOCOLS: ReadonlySet<string> = new Set(["http:", "https:", "mailto:"]);
+
+/** The normalised URL when it is safe to link to, otherwise null (relative, javascript:, data:, ...). */
+export function safeHref(raw: string | null | undefined): string | null {
+  if (raw === null || raw === undefined) {
+    return null;
+  }
+  let url: URL;
+  try {
+    // No base: relative URLs throw and stay plain text, since an answer has no business linking into the app.
+    url = new URL(raw.trim());
+  } catch {
+    return null;
+  }
+  return ALLOWED_PROTOCOLS.has(url.protocol) ? url.href : null;
+}
+
+/** Whether a URL points at the bundled sample catalogue (its events live on a reserved `.example` domain). */
+export function isSampleUrl(raw: string | null | undefined): boolean {
+  const href = safeHref(raw);
+  if (href === null) {
+    return false;
+  }
+  const host = new URL(href).hostname;
+  return host === "example" || host.endsWith(".example");
+}
