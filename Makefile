@@ -52,7 +52,7 @@ test-py: $(VENV)/.stamp-dev
 	$(PY) -m pytest -q
 
 test-spa: spa/node_modules/.stamp
-	cd spa && npm run typecheck && npm test && npm run build && npm run e2e
+	cd spa && npm run typecheck && npm test && npm run build && npm run size && npm run e2e
 
 ## ask: one question on the command line, e.g. make ask Q="来月大阪でRustの勉強会は？"
 ask: $(VENV)/.stamp-runtime
