@@ -34,6 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"設定エラー: {exc.message}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `python -m agent ask ... | head`: the reader left, which is fine
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _serve(host: str, port: int) -> int:

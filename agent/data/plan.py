@@ -50,6 +50,7 @@ CONFERENCES: tuple[tuple[str, str, str, dt.date, int], ...] = (
     ("Elixir Conference Japan 2027", "elixir", "tokyo", dt.date(2027, 9, 4), 1),
     ("アジャイルカンファレンス札幌 2027", "agile", "hokkaido", dt.date(2027, 9, 11), 1),
     ("Rust Conference Tokyo 2027", "rust", "tokyo", dt.date(2027, 9, 25), 1),
+    ("TypeScript Conference Online 2027", "typescript", "online", dt.date(2027, 2, 20), 1),
     ("Python Conference Japan 2027", "python", "chiba", dt.date(2027, 10, 2), 2),
     ("DevOps Conference Kyoto 2027", "sre", "kyoto", dt.date(2027, 10, 9), 1),
     ("TypeScript Fest Osaka 2027", "typescript", "osaka", dt.date(2027, 10, 16), 1),
@@ -70,11 +71,15 @@ ANCHORS: tuple[tuple[str, str, str, dt.date], ...] = (
     ("typescript", "meetup", "tokyo", dt.date(2026, 11, 26)),
     ("python", "mokumoku", "fukuoka", dt.date(2026, 11, 29)),
     ("typescript", "lt", "online", dt.date(2026, 11, 30)),
+    ("python", "mokumoku", "online", dt.date(2026, 11, 28)),  # 今週末オンライン
+    ("aws", "workshop", "online", dt.date(2026, 11, 29)),
     ("typescript", "study", "osaka", dt.date(2026, 12, 3)),
     ("react", "meetup", "tokyo", dt.date(2026, 12, 8)),
     ("rust", "study", "osaka", dt.date(2026, 12, 10)),
     ("aws", "study", "hokkaido", dt.date(2026, 12, 15)),
     ("go", "study", "aichi", dt.date(2027, 1, 20)),
+    ("aws", "study", "tokyo", dt.date(2027, 2, 17)),
+    ("aws", "meetup", "online", dt.date(2027, 1, 14)),
     ("rust", "mokumoku", "osaka", dt.date(2027, 1, 23)),
 )
 

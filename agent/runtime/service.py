@@ -98,8 +98,18 @@ class ChatService:
         return {"model": self.settings.model, "source": self.source.name}
 
     def close(self) -> None:
-        """Stop the loop thread (tests and short-lived CLIs)."""
-        self._loop.call_soon_threadsafe(self._loop.stop)
+        """Cancel unfinished turns, then stop the loop thread (tests and short-lived CLIs)."""
+
+        async def _cancel_all() -> None:
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        if self._loop.is_running():
+            with contextlib.suppress(Exception):
+                asyncio.run_coroutine_threadsafe(_cancel_all(), self._loop).result(timeout=5)
+            self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
 
     # -- public API: Contract 1, never raises -------------------------------------------------------
@@ -129,7 +139,10 @@ class ChatService:
             while (event := out.get()) is not None:
                 yield event
         finally:
-            future.cancel()  # the consumer went away (e.g. client disconnect): stop the turn
+            if not future.done():  # the consumer went away (e.g. client disconnect): stop the turn
+                future.cancel()
+                with contextlib.suppress(Exception):
+                    future.result(timeout=5)  # let the turn unwind (rollback, lock release) before returning
 
     # -- the turn ---------------------------------------------------------------------------------------
 

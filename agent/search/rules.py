@@ -56,12 +56,18 @@ def _start_key(event: Event) -> dt.datetime:
 def rank(events: list[Event], sort: Sort, *, past: bool = False) -> list[Event]:
     """Order events: by start date (soonest first; most recent first for past events), popularity, or newness.
 
-    Popularity is the number of participants, then how full the event is, then the sooner date.
+    Popularity is the number of participants, then how full the event is, then the sooner date; events one can
+    still join come before full ones (a waiting list is a weak recommendation).
     """
     if sort == "popular":
         return sorted(
             events,
-            key=lambda e: (-(int(e.get("accepted") or 0)), -(fill_ratio(e) or 0.0), _start_key(e)),
+            key=lambda e: (
+                (fill_ratio(e) or 0.0) >= 1.0,
+                -(int(e.get("accepted") or 0)),
+                -(fill_ratio(e) or 0.0),
+                _start_key(e),
+            ),
         )
     if sort == "newest":
         return sorted(events, key=lambda e: int(e.get("id") or 0), reverse=True)

@@ -47,7 +47,9 @@ def test_rank_by_date_popularity_and_newness() -> None:
     c = event(3, "2026-12-05T10:00:00+09:00", accepted=80, limit=80)
     assert [e["id"] for e in rank([a, b, c], "date")] == [2, 3, 1]
     assert [e["id"] for e in rank([a, b, c], "date", past=True)] == [1, 3, 2]
-    assert [e["id"] for e in rank([a, b, c], "popular")] == [3, 2, 1]  # same count: the fuller one first
+    d = event(4, "2026-12-06T10:00:00+09:00", accepted=70, limit=100)
+    assert [e["id"] for e in rank([a, b, d], "popular")] == [2, 4, 1]  # most participants first
+    assert [e["id"] for e in rank([a, b, c], "popular")] == [2, 1, 3]  # full events after joinable ones
     assert [e["id"] for e in rank([a, b, c], "newest")] == [3, 2, 1]
 
 

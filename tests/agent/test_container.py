@@ -1,0 +1,97 @@
+"""The agent image: what the Dockerfile copies and runs (no Docker daemon here; CDK builds it at deploy time).
+
+The second test rebuilds the image's file layout (agent/ as /app/agent, minus .dockerignore) in a temp dir and
+starts the server from there, proving the package is self-contained: it imports nothing from proxy/ or tests/.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+AGENT = Path(__file__).resolve().parents[2] / "agent"
+
+
+def instructions() -> list[tuple[str, str]]:
+    """The Dockerfile as (instruction, arguments) pairs, continuation lines joined."""
+    text = (AGENT / "Dockerfile").read_text().replace("\\\n", " ")
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return [(kind, " ".join(rest.split())) for kind, _, rest in (line.partition(" ") for line in lines)]
+
+
+def test_dockerfile_builds_a_small_arm64_non_root_image() -> None:
+    steps = instructions()
+    kinds = [kind for kind, _ in steps]
+    assert steps[0] == ("FROM", "--platform=linux/arm64 python:3.13-slim-bookworm")
+    copies = [arg for kind, arg in steps if kind == "COPY"]
+    assert copies == ["requirements.txt /app/requirements.txt", ". /app/agent"]
+    assert ("RUN", "pip install --no-compile -r /app/requirements.txt") in steps
+    user = next(arg for kind, arg in steps if kind == "USER")
+    assert user not in ("root", "0")
+    assert kinds.index("USER") < kinds.index("CMD")
+    assert ("EXPOSE", "8080") in steps
+    assert steps[-1] == ("CMD", '["python", "-m", "agent", "serve", "--host", "0.0.0.0", "--port", "8080"]')
+
+
+def test_agent_requirements_are_pinned_and_agent_only() -> None:
+    requirements = [line for line in (AGENT / "requirements.txt").read_text().splitlines() if line and line[0] != "#"]
+    assert all("==" in line for line in requirements)
+    names = {line.split("==")[0].lower() for line in requirements}
+    assert "strands-agents" in names and "bedrock-agentcore" in names
+    assert not names & {"streamlit", "pytest", "aws-cdk-lib", "playwright"}
+
+
+def _image_layout(root: Path) -> Path:
+    ignored = [p.strip() for p in (AGENT / ".dockerignore").read_text().splitlines() if p.strip()]
+
+    def ignore(directory: str, names: list[str]) -> list[str]:
+        return [n for n in names if any(fnmatch.fnmatch(n, p.rstrip("/")) for p in ignored)]
+
+    shutil.copytree(AGENT, root / "agent", ignore=ignore)
+    return root
+
+
+def test_image_layout_serves_ping_on_its_own(tmp_path: Path) -> None:
+    app = _image_layout(tmp_path)
+    assert not (app / "agent" / "Dockerfile").exists()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONFEE_", "CONNPASS_", "PYTHONPATH"))}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "agent", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=app,
+        env={**env, "PYTHONSAFEPATH": "1", "PYTHONPATH": str(app)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/ping", timeout=1)
+                break
+            except httpx.TransportError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    output = server.stdout.read().decode() if server.stdout else ""
+                    raise AssertionError(f"agent did not start from the image layout:\n{output}") from None
+                time.sleep(0.2)
+        assert response.json()["status"] == "Healthy"
+        answer = httpx.post(
+            f"http://127.0.0.1:{port}/invocations",
+            json={"prompt": "こんにちは"},
+            headers={"X-Amzn-Bedrock-AgentCore-Runtime-Session-Id": "container-check-" + "c" * 24},
+            timeout=30,
+        ).json()
+        assert answer.get("response"), answer
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
