@@ -17,9 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CONFEE_", "CONNPASS_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "agent", *args], input=stdin, capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
-    )
+    command = [sys.executable, "-m", "agent", *args]
+    return subprocess.run(command, input=stdin, capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
 
 
 def test_ask_prints_a_markdown_answer_from_the_sample_catalogue() -> None:
