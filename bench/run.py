@@ -6,6 +6,7 @@ Run: ``make bench`` (or ``.venv/bin/python -m bench.run``). Figures go into the 
 from __future__ import annotations
 
 import gc
+import logging
 import json
 import os
 import statistics
@@ -95,7 +96,9 @@ def bench_server_throughput() -> None:
 
     service = ChatService.from_settings(Settings())
     service._model.update_config(chunk_delay=0.0)
-    with serve_asgi(create_app(service)) as url:
+    app = create_app(service)
+    logging.getLogger("bedrock_agentcore.app").setLevel(logging.WARNING)  # it logs one INFO line per request
+    with serve_asgi(app) as url:
         latencies: list[float] = []
         lock = threading.Lock()
 
