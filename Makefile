@@ -46,7 +46,7 @@ lint: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(VENV)/.stamp-dev
-	$(VENV)/bin/mypy agent proxy confee_ui infra/app.py infra/confee_infra streamlit_app.py bench
+	$(VENV)/bin/mypy .
 
 test-py: $(VENV)/.stamp-dev
 	$(PY) -m pytest -q

@@ -126,7 +126,7 @@ def test_one_session_is_serialized_while_different_sessions_overlap() -> None:
     guard = threading.Lock()
 
     class Tracking(ScriptedModel):
-        async def stream(self, messages: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        async def stream(self, messages: Any, *args: Any, **kwargs: Any) -> Any:
             key = "B" if "B" in str(messages[-1]) else "A"
             with guard:
                 active[key] = active.get(key, 0) + 1

@@ -1,0 +1,1 @@
+"""Confee CDK app: typed config, three stacks, cdk-nag acknowledgements (see docs/deployment.md)."""

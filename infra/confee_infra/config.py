@@ -1,0 +1,219 @@
+"""One typed, validated configuration for the CDK app, read from context once and handed to every stack.
+
+Context keys (``cdk.json`` or ``cdk synth -c KEY=VALUE``; command-line values arrive as strings):
+
+| key | default | meaning |
+|---|---|---|
+| ``confee:region`` | ``ap-northeast-1`` | region of all three stacks |
+| ``confee:account`` | ``CDK_DEFAULT_ACCOUNT`` | account (unset: environment-agnostic account) |
+| ``confee:modelId`` | ``apac.amazon.nova-micro-v1:0`` | Bedrock inference profile or foundation model id |
+| ``confee:throttleRateLimit`` | ``10`` | API stage steady-state requests per second |
+| ``confee:throttleBurstLimit`` | ``20`` | API stage burst |
+| ``confee:allowedOrigins`` | none | extra browser origins for the API (list or comma-separated) |
+| ``confee:agentIdleTimeoutMinutes`` | ``15`` | AgentCore session idle timeout |
+| ``confee:agentMaxLifetimeHours`` | ``8`` | AgentCore session maximum lifetime |
+| ``confee:agentDir`` / ``confee:agentDockerfile`` | ``../agent`` / ``Dockerfile`` | agent image build context |
+| ``confee:proxyDir`` | ``../proxy`` | Lambda handlers and ``requirements.txt`` |
+| ``confee:spaDistDir`` | ``../spa/dist`` | built SPA |
+
+Relative paths are resolved against ``infra/`` (where ``cdk.json`` lives), not the working directory.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+INFRA_DIR = Path(__file__).resolve().parents[1]
+REPO_DIR = INFRA_DIR.parent
+
+CONTEXT_PREFIX = "confee:"
+DEFAULT_REGION = "ap-northeast-1"
+DEFAULT_MODEL_ID = "apac.amazon.nova-micro-v1:0"
+
+#: Cross-region inference profile prefixes (``apac.amazon.nova-micro-v1:0`` routes to ``amazon.nova-micro-v1:0``).
+INFERENCE_PROFILE_PREFIXES = frozenset({"us", "eu", "apac", "jp", "au", "ca", "us-gov", "global"})
+
+_REGION_RE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+_ACCOUNT_RE = re.compile(r"^\d{12}$")
+_MODEL_ID_RE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(:[a-z0-9]+)?$")
+_ORIGIN_RE = re.compile(r"^(https://[a-z0-9.-]+(:\d+)?|http://(localhost|127\.0\.0\.1)(:\d+)?)$")
+
+#: Equivalent of the Chat API request schema (``proxy/openapi.yaml``), used when that file is absent.
+FALLBACK_CHAT_REQUEST_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["message", "session_id"],
+    "additionalProperties": False,
+    "properties": {
+        "message": {"type": "string", "minLength": 1, "maxLength": 2000},
+        "session_id": {
+            "type": "string",
+            "minLength": 33,
+            "maxLength": 256,
+            "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$",
+        },
+        "turn": {"type": "integer", "minimum": 0},
+    },
+}
+
+
+class InfraConfigError(ValueError):
+    """The CDK context holds a value the app cannot deploy; the message names the key and the fix."""
+
+
+@dataclass(frozen=True)
+class InfraConfig:
+    """Everything the stacks need to know, validated at synth.
+
+    Attributes:
+        region: Region of every stack.
+        account: AWS account, or ``None`` for an account-agnostic synth.
+        model_id: Bedrock inference profile (``apac.…``) or foundation model id.
+        throttle_rate_limit: API stage requests per second.
+        throttle_burst_limit: API stage burst.
+        allowed_origins: Browser origins allowed to call the API directly (CloudFront is same-origin).
+        agent_idle_timeout_minutes: AgentCore idle session timeout (the agent's session TTL matches it).
+        agent_max_lifetime_hours: AgentCore maximum session lifetime.
+        agent_dir: Docker build context of the agent image.
+        agent_dockerfile: Dockerfile path relative to ``agent_dir``.
+        proxy_dir: The ``proxy`` package (handlers, ``requirements.txt``, ``openapi.yaml``).
+        spa_dist_dir: The built SPA (``index.html`` at its root).
+    """
+
+    region: str = DEFAULT_REGION
+    account: str | None = None
+    model_id: str = DEFAULT_MODEL_ID
+    throttle_rate_limit: float = 10.0
+    throttle_burst_limit: int = 20
+    allowed_origins: tuple[str, ...] = ()
+    agent_idle_timeout_minutes: int = 15
+    agent_max_lifetime_hours: int = 8
+    agent_dir: Path = field(default=REPO_DIR / "agent")
+    agent_dockerfile: str = "Dockerfile"
+    proxy_dir: Path = field(default=REPO_DIR / "proxy")
+    spa_dist_dir: Path = field(default=REPO_DIR / "spa" / "dist")
+
+    def __post_init__(self) -> None:
+        if not _REGION_RE.match(self.region):
+            raise InfraConfigError(f"confee:region must look like 'ap-northeast-1', got {self.region!r}")
+        if self.account is not None and not _ACCOUNT_RE.match(self.account):
+            raise InfraConfigError(f"confee:account must be 12 digits, got {self.account!r}")
+        if not _MODEL_ID_RE.match(self.model_id):
+            raise InfraConfigError(f"confee:modelId is not a Bedrock model id: {self.model_id!r}")
+        if not 0 < self.throttle_rate_limit <= 10_000:
+            raise InfraConfigError("confee:throttleRateLimit must be in (0, 10000]")
+        if not 1 <= self.throttle_burst_limit <= 5_000:
+            raise InfraConfigError("confee:throttleBurstLimit must be in [1, 5000]")
+        for origin in self.allowed_origins:
+            if not _ORIGIN_RE.match(origin):
+                raise InfraConfigError(
+                    f"confee:allowedOrigins entry {origin!r} must be https://host[:port] or http://localhost[:port]"
+                )
+        if not 1 <= self.agent_idle_timeout_minutes <= 480:
+            raise InfraConfigError("confee:agentIdleTimeoutMinutes must be 1..480")
+        if not 1 <= self.agent_max_lifetime_hours <= 8:
+            raise InfraConfigError("confee:agentMaxLifetimeHours must be 1..8")
+        if self.agent_idle_timeout_minutes > self.agent_max_lifetime_hours * 60:
+            raise InfraConfigError("confee:agentIdleTimeoutMinutes cannot exceed the maximum lifetime")
+
+    @property
+    def is_inference_profile(self) -> bool:
+        """Whether ``model_id`` names a cross-region inference profile rather than a foundation model."""
+        return self.model_id.split(".", 1)[0] in INFERENCE_PROFILE_PREFIXES
+
+    @property
+    def foundation_model_id(self) -> str:
+        """The foundation model the id routes to (``apac.amazon.nova-micro-v1:0`` → ``amazon.nova-micro-v1:0``)."""
+        return self.model_id.split(".", 1)[1] if self.is_inference_profile else self.model_id
+
+    def check_sources(self) -> None:
+        """Fail early, with the command that fixes it, when an input folder is missing.
+
+        Raises:
+            InfraConfigError: The agent Dockerfile, the proxy handlers or the SPA build is missing.
+        """
+        dockerfile = self.agent_dir / self.agent_dockerfile
+        if not dockerfile.is_file():
+            raise InfraConfigError(f"agent image needs {dockerfile} (confee:agentDir / confee:agentDockerfile)")
+        for handler in ("chat", "health"):
+            if not (self.proxy_dir / "handlers" / f"{handler}.py").is_file():
+                raise InfraConfigError(f"missing {self.proxy_dir}/handlers/{handler}.py (confee:proxyDir)")
+        if not (self.spa_dist_dir / "index.html").is_file():
+            raise InfraConfigError(
+                f"missing {self.spa_dist_dir}/index.html: build the SPA first (cd spa && npm ci && npm run build)"
+            )
+
+    @classmethod
+    def from_context(cls, context: Mapping[str, Any], *, default_account: str | None = None) -> InfraConfig:
+        """Build the config from CDK context (``app.node.get_all_context()``); keys without the prefix are ignored.
+
+        Args:
+            context: All context values; only ``confee:*`` keys are read, and unknown ones are refused.
+            default_account: Account used when ``confee:account`` is unset (``CDK_DEFAULT_ACCOUNT``).
+
+        Raises:
+            InfraConfigError: A key is unknown (a typo would otherwise be ignored silently) or a value is malformed.
+        """
+        values = {key: value for key, value in context.items() if key.startswith(CONTEXT_PREFIX)}
+        unknown = sorted(set(values) - set(_KEYS))
+        if unknown:
+            raise InfraConfigError(f"unknown context keys: {', '.join(unknown)} (known: {', '.join(_KEYS)})")
+        kwargs: dict[str, Any] = {}
+        for key, (attr, parse) in _KEYS.items():
+            if values.get(key) not in ("", None):
+                try:
+                    kwargs[attr] = parse(values[key])
+                except (TypeError, ValueError) as exc:
+                    raise InfraConfigError(f"{key}: {exc}") from exc
+        if "account" not in kwargs and default_account:
+            kwargs["account"] = default_account
+        return cls(**kwargs)
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {value!r}")
+    return value.strip()
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValueError(f"expected an integer, got {value!r}")
+    return int(value)
+
+
+def _float(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {value!r}")
+    return float(value)
+
+
+def _origins(value: Any) -> tuple[str, ...]:
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(item, str) for item in items):
+        raise TypeError(f"expected a list of origins or a comma-separated string, got {value!r}")
+    return tuple(item.strip().rstrip("/") for item in items if item.strip())
+
+
+def _path(value: Any) -> Path:
+    path = Path(_str(value)).expanduser()
+    return (path if path.is_absolute() else INFRA_DIR / path).resolve()
+
+
+_KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "confee:region": ("region", _str),
+    "confee:account": ("account", _str),
+    "confee:modelId": ("model_id", _str),
+    "confee:throttleRateLimit": ("throttle_rate_limit", _float),
+    "confee:throttleBurstLimit": ("throttle_burst_limit", _int),
+    "confee:allowedOrigins": ("allowed_origins", _origins),
+    "confee:agentIdleTimeoutMinutes": ("agent_idle_timeout_minutes", _int),
+    "confee:agentMaxLifetimeHours": ("agent_max_lifetime_hours", _int),
+    "confee:agentDir": ("agent_dir", _path),
+    "confee:agentDockerfile": ("agent_dockerfile", _str),
+    "confee:proxyDir": ("proxy_dir", _path),
+    "confee:spaDistDir": ("spa_dist_dir", _path),
+}

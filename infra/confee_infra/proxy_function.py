@@ -1,0 +1,75 @@
+"""A Lambda function for one ``proxy`` handler, with its own role, log group and nothing else.
+
+Each function gets a dedicated role whose only built-in right is writing to its own log group:
+the managed ``AWSLambdaBasicExecutionRole`` would let it create and write any log group in the account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+#: Newest Python Lambda runtime in aws-cdk-lib 2.275 (cdk-nag L1 wants the latest of the family).
+RUNTIME = lambda_.Runtime.PYTHON_3_14
+#: Graviton: cheaper per GB-second, and the handlers are pure Python.
+ARCHITECTURE = lambda_.Architecture.ARM_64
+LOG_RETENTION = logs.RetentionDays.ONE_MONTH
+
+
+class ProxyFunction(Construct):
+    """``proxy.handlers.<name>.handler`` as a Lambda function.
+
+    Attributes:
+        function: The Lambda function.
+        role: Its execution role (log writing only; callers add what the handler needs).
+        log_group: Where the function logs, retained for a month.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        code: lambda_.Code,
+        handler: str,
+        description: str,
+        timeout: cdk.Duration,
+        memory_size: int = 256,
+        environment: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.log_group = logs.LogGroup(self, "Logs", retention=LOG_RETENTION, removal_policy=cdk.RemovalPolicy.DESTROY)
+        self.role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"Execution role of {description}",
+        )
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                sid="WriteOwnLogs",
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[self.log_group.log_group_arn],
+            )
+        )
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            runtime=RUNTIME,
+            architecture=ARCHITECTURE,
+            code=code,
+            handler=handler,
+            description=description,
+            timeout=timeout,
+            memory_size=memory_size,
+            role=self.role,
+            log_group=self.log_group,
+            environment=dict(environment or {}),
+        )
+        # The role's policy must exist before the function can log its first invocation.
+        self.function.node.add_dependency(self.role)

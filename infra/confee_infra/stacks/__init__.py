@@ -1,0 +1,1 @@
+"""One module per stack: AgentCore runtime, Chat API, SPA frontend."""

@@ -1,0 +1,226 @@
+"""ConfeeFrontendStack: the SPA on a private bucket behind CloudFront, with the API same-origin at /api/*."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aws_cdk as cdk
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_deployment as s3deploy
+from constructs import Construct
+
+from confee_infra import nag
+from confee_infra.config import InfraConfig
+from confee_infra.proxy_function import LOG_RETENTION
+
+FUNCTIONS_DIR = Path(__file__).resolve().parents[1] / "cloudfront"
+API_PATH_PATTERN = "/api/*"
+
+#: The SPA loads only its own scripts and styles, calls only its own origin, and shows event images
+#: from connpass's CDN (any https host); inline styles are needed by React's style attributes.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: https:",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+class FrontendStack(cdk.Stack):
+    """Private S3 bucket + CloudFront (OAC) serving ``spa/dist``, routing ``/api/*`` to the REST API.
+
+    Attributes:
+        bucket: The private site bucket.
+        distribution: The CloudFront distribution; its domain is the site URL.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: InfraConfig,
+        api: apigw.RestApi,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        self.bucket = s3.Bucket(
+            self,
+            "SiteBucket",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+            auto_delete_objects=True,
+        )
+        headers = cloudfront.ResponseHeadersPolicy(
+            self,
+            "SecurityHeaders",
+            comment="Confee security headers",
+            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
+                    content_security_policy=CONTENT_SECURITY_POLICY, override=True
+                ),
+                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+                frame_options=cloudfront.ResponseHeadersFrameOptions(
+                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True
+                ),
+                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                    referrer_policy=cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override=True
+                ),
+                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                    access_control_max_age=cdk.Duration.days(730), include_subdomains=True, override=True
+                ),
+                xss_protection=cloudfront.ResponseHeadersXSSProtection(protection=True, mode_block=True, override=True),
+            ),
+        )
+        self.distribution = cloudfront.Distribution(
+            self,
+            "Distribution",
+            comment="Confee SPA and same-origin Chat API",
+            default_root_object="index.html",
+            price_class=cloudfront.PriceClass.PRICE_CLASS_200,  # includes Japan, skips the priciest regions
+            http_version=cloudfront.HttpVersion.HTTP2_AND_3,
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.S3BucketOrigin.with_origin_access_control(self.bucket),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+                response_headers_policy=headers,
+                compress=True,
+                function_associations=[self._function("SpaRouting", "spa_routing.js")],
+            ),
+            additional_behaviors={
+                API_PATH_PATTERN: cloudfront.BehaviorOptions(
+                    origin=origins.RestApiOrigin(api),
+                    # A redirect would turn POST into GET: refuse plain HTTP instead.
+                    viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+                    allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+                    cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+                    origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+                    response_headers_policy=headers,
+                    function_associations=[self._function("StripApiPrefix", "strip_api_prefix.js")],
+                )
+            },
+        )
+        self._deploy_spa(config)
+        self._acknowledge()
+        cdk.CfnOutput(self, "SiteUrl", value=f"https://{self.distribution.distribution_domain_name}")
+
+    def _deploy_spa(self, config: InfraConfig) -> None:
+        """Upload ``spa/dist`` and invalidate the cache; the copier Lambda gets its own role and log group."""
+        log_group = logs.LogGroup(
+            self, "DeploySpaLogs", retention=LOG_RETENTION, removal_policy=cdk.RemovalPolicy.DESTROY
+        )
+        self.deploy_role = iam.Role(
+            self,
+            "DeploySpaRole",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description="Copies the SPA build into the site bucket and invalidates CloudFront",
+        )
+        self.deploy_role.add_to_policy(
+            iam.PolicyStatement(
+                sid="WriteOwnLogs",
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[log_group.log_group_arn],
+            )
+        )
+        self.deployment = s3deploy.BucketDeployment(
+            self,
+            "DeploySpa",
+            sources=[s3deploy.Source.asset(str(config.spa_dist_dir))],
+            destination_bucket=self.bucket,
+            distribution=self.distribution,
+            distribution_paths=["/*"],
+            memory_limit=256,
+            role=self.deploy_role,
+            log_group=log_group,
+        )
+
+    def _function(self, construct_id: str, file_name: str) -> cloudfront.FunctionAssociation:
+        function = cloudfront.Function(
+            self,
+            construct_id,
+            code=cloudfront.FunctionCode.from_file(file_path=str(FUNCTIONS_DIR / file_name)),
+            runtime=cloudfront.FunctionRuntime.JS_2_0,
+            comment=f"Confee {file_name}",
+        )
+        return cloudfront.FunctionAssociation(function=function, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST)
+
+    def _acknowledge(self) -> None:
+        partition, account = nag.rendered_partition(self), nag.rendered_account(self)
+        bucket_cfn = self.bucket.node.default_child
+        assert isinstance(bucket_cfn, s3.CfnBucket)
+        nag.acknowledge(
+            self.deploy_role,
+            "IAM5",
+            "Grants added by aws-cdk-lib's BucketDeployment: read the CDK asset bucket's objects, sync (read, "
+            "write, delete) this site bucket's objects; both are limited to one bucket each.",
+            findings=(
+                "Action::s3:GetBucket*",
+                "Action::s3:GetObject*",
+                "Action::s3:List*",
+                "Action::s3:Abort*",
+                "Action::s3:DeleteObject*",
+                f"Resource::arn:{partition}:s3:::cdk-hnb659fds-assets-{account}-{self.region}/*",
+                f"Resource::<{self.get_logical_id(bucket_cfn)}.Arn>/*",
+            ),
+        )
+        nag.acknowledge(
+            self.deploy_role,
+            "IAM5",
+            "cloudfront:CreateInvalidation/GetInvalidation as granted by BucketDeployment, which does not "
+            "scope them to the distribution.",
+            findings=("Resource::*",),
+        )
+        # The copier is a singleton function created at stack level, not below the BucketDeployment.
+        copiers = [c for c in self.node.children if c.node.id.startswith("Custom::CDKBucketDeployment")]
+        assert len(copiers) == 1, "expected exactly one BucketDeployment copier function"
+        nag.acknowledge(
+            copiers[0],
+            "L1",
+            "The copier Lambda's runtime is chosen by aws-cdk-lib's BucketDeployment (it bundles the AWS CLI "
+            "layer for that runtime) and follows CDK upgrades.",
+        )
+        nag.acknowledge(
+            self.bucket,
+            "S1",
+            "Objects are only the public SPA build, written solely by the BucketDeployment and read through "
+            "CloudFront; server access logs would record nothing but CloudFront's own reads.",
+        )
+        nag.acknowledge(
+            self.distribution,
+            "CFR1",
+            "No geo restriction: Japanese-speaking users abroad are part of the audience.",
+        )
+        nag.acknowledge(
+            self.distribution,
+            "CFR2",
+            "No WAF web ACL: its fixed monthly fee would exceed this demo's running cost; the API behind /api/* "
+            "is throttled at the API Gateway stage.",
+        )
+        nag.acknowledge(
+            self.distribution,
+            "CFR3",
+            "No CloudFront standard logs: every API request is already access-logged at the API Gateway stage, "
+            "and the remaining requests only fetch the static SPA build, which carries no user data.",
+        )
+        nag.acknowledge(
+            self.distribution,
+            "CFR4",
+            "The distribution uses the default *.cloudfront.net certificate, for which CloudFront fixes the "
+            "minimum TLS version; a custom domain with its own certificate would allow TLSv1.2_2021.",
+        )

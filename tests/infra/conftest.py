@@ -1,0 +1,36 @@
+"""Session fixtures: the whole app is synthesized once (jsii is slow) and shared by every CDK test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from aws_cdk.assertions import Template
+
+from confee_infra.app import AGENT_STACK, API_STACK, FRONTEND_STACK
+from tests.infra.helpers import Sources, Synth, make_sources, synthesize
+
+
+@pytest.fixture(scope="session")
+def sources(tmp_path_factory: pytest.TempPathFactory) -> Sources:
+    return make_sources(tmp_path_factory.mktemp("sources"))
+
+
+@pytest.fixture(scope="session")
+def synth(sources: Sources, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synth]:
+    yield synthesize(tmp_path_factory.mktemp("cdk.out"), sources)
+
+
+@pytest.fixture(scope="session")
+def agent_template(synth: Synth) -> Template:
+    return synth.template(AGENT_STACK)
+
+
+@pytest.fixture(scope="session")
+def api_template(synth: Synth) -> Template:
+    return synth.template(API_STACK)
+
+
+@pytest.fixture(scope="session")
+def frontend_template(synth: Synth) -> Template:
+    return synth.template(FRONTEND_STACK)

@@ -1,0 +1,111 @@
+"""Helpers for the CDK tests: import path, input folders, one synth of the whole app.
+
+Inputs (agent image folder, proxy package, SPA build) are the real folders when they exist; a
+missing one is replaced by a minimal placeholder so the infrastructure can be tested on its own.
+Bundling is skipped (``aws:cdk:bundling-stacks = []``): it would download the pinned boto3 from
+PyPI. The bundler itself is tested offline in ``test_bundling.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk.assertions import Template
+
+from confee_infra.app import ConfeeStacks, build
+from confee_infra.config import InfraConfig
+from tests.infra import INFRA_DIR
+
+REPO_DIR = INFRA_DIR.parent
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Input folders for a synth, as ``confee:*`` context overrides."""
+
+    agent_dir: Path
+    proxy_dir: Path
+    spa_dist_dir: Path
+
+    def context(self) -> dict[str, str]:
+        return {
+            "confee:agentDir": str(self.agent_dir),
+            "confee:proxyDir": str(self.proxy_dir),
+            "confee:spaDistDir": str(self.spa_dist_dir),
+        }
+
+
+@dataclass(frozen=True)
+class Synth:
+    """One synthesized app: the constructs, the cloud assembly and parsed templates."""
+
+    stacks: ConfeeStacks
+    assembly: cdk.cx_api.CloudAssembly
+    outdir: Path
+
+    def template(self, stack_name: str) -> Template:
+        return Template.from_json(self.assembly.get_stack_by_name(stack_name).template)
+
+    def raw(self, stack_name: str) -> dict[str, Any]:
+        return dict(self.assembly.get_stack_by_name(stack_name).template)
+
+
+def cdk_json_context() -> dict[str, Any]:
+    """The context ``cdk.json`` gives the CLI (feature flags and ``confee:*`` defaults); pytest must pass it."""
+    return dict(json.loads((INFRA_DIR / "cdk.json").read_text(encoding="utf-8"))["context"])
+
+
+def make_sources(root: Path) -> Sources:
+    """Real input folders where they exist, else minimal placeholders under ``root``."""
+    agent = REPO_DIR / "agent"
+    if not (agent / "Dockerfile").is_file():
+        agent = root / "agent"
+        agent.mkdir(parents=True, exist_ok=True)
+        (agent / "Dockerfile").write_text("FROM public.ecr.aws/docker/library/python:3.13-slim\n")
+    proxy = REPO_DIR / "proxy"
+    if not all((proxy / "handlers" / f"{name}.py").is_file() for name in ("chat", "health")):
+        proxy = root / "proxy"
+        (proxy / "handlers").mkdir(parents=True, exist_ok=True)
+        for name in ("chat", "health"):
+            (proxy / "handlers" / f"{name}.py").write_text("def handler(event, context):\n    return {}\n")
+        (proxy / "requirements.txt").write_text("boto3==1.44.5\n")
+    spa = REPO_DIR / "spa" / "dist"
+    if not (spa / "index.html").is_file():
+        spa = root / "spa-dist"
+        spa.mkdir(parents=True, exist_ok=True)
+        (spa / "index.html").write_text("<!doctype html><title>Confee</title>\n")
+    return Sources(agent_dir=agent, proxy_dir=proxy, spa_dist_dir=spa)
+
+
+def synthesize(outdir: Path, sources: Sources, overrides: dict[str, Any] | None = None) -> Synth:
+    """Build and synthesize the whole app with cdk-nag, as ``cdk synth`` would (minus bundling)."""
+    context = {**cdk_json_context(), **sources.context(), **(overrides or {}), "aws:cdk:bundling-stacks": []}
+    app = cdk.App(outdir=str(outdir), context=context)
+    stacks = build(app, InfraConfig.from_context(context))
+    return Synth(stacks=stacks, assembly=app.synth(), outdir=outdir)
+
+
+def resources_of(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    """Logical id → resource for every resource of one type (tests assert properties, not ids)."""
+    return {key: value for key, value in template["Resources"].items() if value["Type"] == resource_type}
+
+
+def statements_of(template: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every IAM policy statement in a template (inline policies of roles and AWS::IAM::Policy)."""
+    found: list[dict[str, Any]] = []
+    for resource in template["Resources"].values():
+        props = resource.get("Properties", {})
+        if resource["Type"] == "AWS::IAM::Policy":
+            found.extend(props["PolicyDocument"]["Statement"])
+        if resource["Type"] == "AWS::IAM::Role":
+            for policy in props.get("Policies", []):
+                found.extend(policy["PolicyDocument"]["Statement"])
+    return found
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]

@@ -1,0 +1,127 @@
+"""The whole app: three stacks in order, cross-stack wiring, IAM wildcards, and cdk-nag's verdict."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from confee_infra.app import AGENT_STACK, API_STACK, FRONTEND_STACK
+from tests.infra.helpers import Sources, Synth, as_list, statements_of, synthesize
+
+STACKS = (AGENT_STACK, API_STACK, FRONTEND_STACK)
+
+#: Actions granted on "*" anywhere in the app, each because IAM has no narrower resource for it.
+ALLOWED_STAR_ACTIONS = {
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+    "cloudwatch:PutMetricData",  # with a cloudwatch:namespace condition
+    "ecr:GetAuthorizationToken",
+    "cloudfront:CreateInvalidation",  # BucketDeployment's invalidation
+    "cloudfront:GetInvalidation",
+}
+
+
+def manifest(synth: Synth) -> dict[str, Any]:
+    return dict(json.loads((synth.outdir / "manifest.json").read_text()))
+
+
+def test_exactly_the_three_named_stacks_in_the_configured_region(synth: Synth) -> None:
+    artifacts = manifest(synth)["artifacts"]
+    stacks = {name: a for name, a in artifacts.items() if a["type"] == "aws:cloudformation:stack"}
+    assert set(stacks) == set(STACKS)
+    for artifact in stacks.values():
+        assert artifact["environment"].endswith("/ap-northeast-1")
+
+
+def test_stacks_deploy_in_dependency_order(synth: Synth) -> None:
+    artifacts = manifest(synth)["artifacts"]
+    assert AGENT_STACK in artifacts[API_STACK]["dependencies"]
+    assert API_STACK in artifacts[FRONTEND_STACK]["dependencies"]
+    assert not any(s in artifacts[AGENT_STACK].get("dependencies", []) for s in STACKS)
+
+
+def test_api_reads_the_runtime_arn_from_the_agent_stack_output(synth: Synth) -> None:
+    agent_outputs = synth.raw(AGENT_STACK)["Outputs"]
+    api = json.dumps(synth.raw(API_STACK))
+    reference = {
+        "Fn::GetStackOutput": {"StackName": AGENT_STACK, "Region": "ap-northeast-1", "OutputName": "AgentRuntimeArn"}
+    }
+    assert "AgentRuntimeArn" in agent_outputs
+    assert json.dumps(reference) in api
+    # nothing else of the agent stack leaks into the API stack (the secret in particular)
+    assert api.count(f'"StackName": "{AGENT_STACK}"') == api.count(json.dumps(reference))
+
+
+def test_frontend_reaches_the_api_of_the_api_stack(synth: Synth) -> None:
+    frontend = json.dumps(synth.raw(FRONTEND_STACK))
+    assert f'"StackName": "{API_STACK}"' in frontend
+    assert f'"StackName": "{AGENT_STACK}"' not in frontend
+
+
+def test_the_secret_is_granted_to_nobody_but_the_runtime(synth: Synth) -> None:
+    for stack in (API_STACK, FRONTEND_STACK):
+        assert "secretsmanager" not in json.dumps(statements_of(synth.raw(stack)))
+
+
+def test_no_wildcard_resource_where_a_narrower_one_exists(synth: Synth) -> None:
+    for stack in STACKS:
+        for statement in statements_of(synth.raw(stack)):
+            assert statement["Action"] != "*" and "*" not in as_list(statement["Action"])
+            if statement.get("Effect") == "Allow" and statement["Resource"] == "*":
+                assert set(as_list(statement["Action"])) <= ALLOWED_STAR_ACTIONS, (stack, statement)
+
+
+def test_every_stack_is_tagged(synth: Synth) -> None:
+    for stack in STACKS:
+        for resource in synth.raw(stack)["Resources"].values():
+            tags = resource.get("Properties", {}).get("Tags")
+            if isinstance(tags, list) and tags and isinstance(tags[0], dict) and "Key" in tags[0]:
+                assert {"Key": "project", "Value": "confee"} in tags
+
+
+def nag_report(outdir: Path) -> dict[str, Any]:
+    report = json.loads((outdir / "validation-report.json").read_text())
+    (plugin,) = [p for p in report["pluginReports"] if p["pluginName"] == "AwsSolutions"]
+    return dict(plugin)
+
+
+def declared_acknowledgements(outdir: Path) -> set[str]:
+    found: set[str] = set()
+    for path in outdir.glob("*.metadata.json"):
+        for entries in json.loads(path.read_text()).values():
+            for entry in entries:
+                if entry["type"] == "aws:cdk:acknowledged-rules":
+                    found.update(key for key in entry["data"] if key.startswith("AwsSolutions::"))
+    return found
+
+
+def assert_nag_clean(outdir: Path) -> None:
+    report = nag_report(outdir)
+    assert report["conclusion"] == "success"
+    assert report["violations"] == []
+    suppressed = report["suppressedViolations"]
+    for finding in suppressed:
+        assert len(finding["reason"]) >= 60, finding["ruleName"]  # a specific reason, not "ok"
+    used = {finding["acknowledgedId"] for finding in suppressed}
+    assert declared_acknowledgements(outdir) == used, "stale or unused cdk-nag acknowledgements"
+
+
+def test_cdk_nag_passes_with_every_finding_acknowledged_for_a_reason(synth: Synth) -> None:
+    assert_nag_clean(synth.outdir)
+
+
+def test_cdk_nag_keeps_passing_with_a_concrete_account_and_a_foundation_model(
+    sources: Sources, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Finding ids embed rendered ARNs: an explicit account and a non-profile model change them."""
+    outdir = tmp_path_factory.mktemp("cdk.out-account")
+    other = synthesize(outdir, sources, {"confee:account": "123456789012", "confee:modelId": "amazon.nova-micro-v1:0"})
+    assert_nag_clean(other.outdir)
+    statements = json.dumps(statements_of(other.raw(AGENT_STACK)))
+    assert "inference-profile" not in statements
+    assert "arn:aws:bedrock:ap-northeast-1::foundation-model/amazon.nova-micro-v1:0" in statements

@@ -1,0 +1,109 @@
+"""InfraConfig: context parsing (cdk.json types and -c strings), validation, input folder checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from confee_infra.config import INFRA_DIR, REPO_DIR, InfraConfig, InfraConfigError
+from tests.infra.helpers import cdk_json_context, make_sources
+
+
+def test_defaults_point_at_the_real_folders_and_production_values() -> None:
+    config = InfraConfig.from_context({})
+    assert config.region == "ap-northeast-1"
+    assert config.model_id == "apac.amazon.nova-micro-v1:0"
+    assert (config.throttle_rate_limit, config.throttle_burst_limit) == (10.0, 20)
+    assert config.allowed_origins == ()
+    assert (config.agent_idle_timeout_minutes, config.agent_max_lifetime_hours) == (15, 8)
+    assert config.agent_dir == REPO_DIR / "agent"
+    assert config.proxy_dir == REPO_DIR / "proxy"
+    assert config.spa_dist_dir == REPO_DIR / "spa" / "dist"
+    assert config.account is None
+
+
+def test_cdk_json_context_is_valid_and_matches_the_defaults() -> None:
+    assert InfraConfig.from_context(cdk_json_context()) == InfraConfig()
+
+
+def test_command_line_strings_are_parsed() -> None:
+    config = InfraConfig.from_context(
+        {
+            "confee:region": "us-west-2",
+            "confee:account": "123456789012",
+            "confee:modelId": "amazon.nova-micro-v1:0",
+            "confee:throttleRateLimit": "2.5",
+            "confee:throttleBurstLimit": "5",
+            "confee:allowedOrigins": "https://demo.example.com/, http://localhost:5173",
+            "confee:agentIdleTimeoutMinutes": "30",
+            "confee:agentMaxLifetimeHours": "2",
+            "confee:spaDistDir": "../spa/build",
+            "@aws-cdk/core:checkSecretUsage": True,  # non-confee keys are left to CDK
+        }
+    )
+    assert config.region == "us-west-2"
+    assert config.account == "123456789012"
+    assert config.throttle_rate_limit == 2.5
+    assert config.throttle_burst_limit == 5
+    assert config.allowed_origins == ("https://demo.example.com", "http://localhost:5173")
+    assert config.agent_idle_timeout_minutes == 30
+    assert config.agent_max_lifetime_hours == 2
+    # relative to infra/ (where cdk.json is), whatever the working directory
+    assert config.spa_dist_dir == (INFRA_DIR / "../spa/build").resolve()
+
+
+def test_json_list_of_origins_and_default_account() -> None:
+    config = InfraConfig.from_context(
+        {"confee:allowedOrigins": ["https://a.example.com"]}, default_account="210987654321"
+    )
+    assert config.allowed_origins == ("https://a.example.com",)
+    assert config.account == "210987654321"
+    explicit = InfraConfig.from_context({"confee:account": "123456789012"}, default_account="210987654321")
+    assert explicit.account == "123456789012"
+
+
+@pytest.mark.parametrize(
+    ("context", "message"),
+    [
+        ({"confee:regoin": "ap-northeast-1"}, "unknown context keys: confee:regoin"),
+        ({"confee:region": "tokyo"}, "confee:region"),
+        ({"confee:account": "12345"}, "confee:account"),
+        ({"confee:modelId": "nova micro"}, "confee:modelId"),
+        ({"confee:throttleRateLimit": "0"}, "confee:throttleRateLimit"),
+        ({"confee:throttleRateLimit": "fast"}, "confee:throttleRateLimit"),
+        ({"confee:throttleBurstLimit": "2.5"}, "confee:throttleBurstLimit"),
+        ({"confee:throttleBurstLimit": True}, "confee:throttleBurstLimit"),
+        ({"confee:allowedOrigins": "*"}, "confee:allowedOrigins"),
+        ({"confee:allowedOrigins": "http://evil.example.com"}, "confee:allowedOrigins"),
+        ({"confee:allowedOrigins": 3}, "confee:allowedOrigins"),
+        ({"confee:agentMaxLifetimeHours": "9"}, "confee:agentMaxLifetimeHours"),
+        ({"confee:agentIdleTimeoutMinutes": "0"}, "confee:agentIdleTimeoutMinutes"),
+        ({"confee:agentIdleTimeoutMinutes": "120", "confee:agentMaxLifetimeHours": "1"}, "maximum lifetime"),
+    ],
+)
+def test_invalid_context_is_refused_with_the_key_named(context: dict[str, object], message: str) -> None:
+    with pytest.raises(InfraConfigError, match=message):
+        InfraConfig.from_context(context)
+
+
+def test_model_id_routing() -> None:
+    profile = InfraConfig(model_id="apac.amazon.nova-micro-v1:0")
+    assert profile.is_inference_profile
+    assert profile.foundation_model_id == "amazon.nova-micro-v1:0"
+    direct = InfraConfig(model_id="amazon.nova-lite-v1:0")
+    assert not direct.is_inference_profile
+    assert direct.foundation_model_id == "amazon.nova-lite-v1:0"
+
+
+def test_check_sources_names_what_is_missing(tmp_path: Path) -> None:
+    sources = make_sources(tmp_path / "ok")
+    ok = InfraConfig(agent_dir=sources.agent_dir, proxy_dir=sources.proxy_dir, spa_dist_dir=sources.spa_dist_dir)
+    ok.check_sources()
+
+    with pytest.raises(InfraConfigError, match="npm run build"):
+        InfraConfig(agent_dir=sources.agent_dir, proxy_dir=sources.proxy_dir, spa_dist_dir=tmp_path).check_sources()
+    with pytest.raises(InfraConfigError, match="Dockerfile"):
+        InfraConfig(agent_dir=tmp_path, proxy_dir=sources.proxy_dir, spa_dist_dir=sources.spa_dist_dir).check_sources()
+    with pytest.raises(InfraConfigError, match=r"handlers/chat\.py"):
+        InfraConfig(agent_dir=sources.agent_dir, proxy_dir=tmp_path, spa_dist_dir=sources.spa_dist_dir).check_sources()
