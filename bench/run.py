@@ -6,8 +6,8 @@ Run: ``make bench`` (or ``.venv/bin/python -m bench.run``). Figures go into the 
 from __future__ import annotations
 
 import gc
-import logging
 import json
+import logging
 import os
 import statistics
 import subprocess
