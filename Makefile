@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test setup setup-dev lint typecheck test-py test-spa ask serve local bench clean
+.PHONY: demo test setup setup-dev deploy-prep lint typecheck test-py test-spa ask serve local bench clean
 
 ## demo: the Streamlit demo on http://127.0.0.1:8501 (offline model + sample catalogue, no AWS, no key)
 demo: $(VENV)/.stamp-runtime
@@ -17,6 +17,10 @@ test: setup-dev lint typecheck test-py test-spa
 
 setup: $(VENV)/.stamp-runtime
 setup-dev: $(VENV)/.stamp-dev spa/node_modules/.stamp infra/node_modules/.stamp /usr/bin/chromium
+
+## deploy-prep: what `cdk deploy` needs locally: the CDK Python libraries, the pinned CDK CLI, and spa/dist
+deploy-prep: $(VENV)/.stamp-dev spa/node_modules/.stamp infra/node_modules/.stamp
+	cd spa && npm run build
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
