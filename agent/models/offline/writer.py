@@ -39,14 +39,18 @@ def _link(title: str, url: str) -> str:
     return f"[{text}]({safe_url})" if safe_url.startswith(("https://", "http://")) else text
 
 
+#: Participants from which an event is called 人気 (a third of that when the user asked for popular ones).
+POPULAR_AT = 100
+
+
 def _int(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _capacity(event: Mapping[str, Any]) -> str:
     accepted, limit, waiting = _int(event.get("accepted")), _int(event.get("limit")), _int(event.get("waiting"))
-    if not limit:
-        return f"{accepted}人参加"
+    if not limit:  # no capacity on connpass (often an advertisement whose sign-up is elsewhere)
+        return f"{accepted}人参加（定員なし）" if accepted else "定員の記載なし"
     text = f"{accepted}/{limit}人"
     if accepted >= limit:
         text += f"（満席・補欠 {waiting}人）" if waiting else "（満席）"
@@ -81,7 +85,7 @@ def reason(event: Mapping[str, Any], criteria: Criteria) -> str:
         bits.append("明日開催")
     elif isinstance(days, int) and days <= 14:
         bits.append(f"開催まであと{days}日")
-    popular = accepted >= 100 or (criteria.sort == "popular" and accepted > 0)
+    popular = accepted >= POPULAR_AT or (criteria.sort == "popular" and accepted >= POPULAR_AT // 3)
     if popular:
         bits.append(f"人気（参加者 {accepted}人）")
     if limit and not popular and not is_past(event):

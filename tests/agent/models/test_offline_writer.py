@@ -49,7 +49,8 @@ def test_event_format() -> None:
 @pytest.mark.parametrize(
     ("overrides", "line"),
     [
-        ({"limit": None, "accepted": 45}, "- 👥 45人参加"),
+        ({"limit": None, "accepted": 45}, "- 👥 45人参加（定員なし）"),
+        ({"limit": None, "accepted": 0}, "- 👥 定員の記載なし"),
         ({"limit": 30, "accepted": 30, "waiting": 3}, "- 👥 30/30人（満席・補欠 3人）"),
         ({"limit": 30, "accepted": 30, "waiting": 0}, "- 👥 30/30人（満席）"),
         ({"limit": 30, "accepted": 0, "open_status": "preopen"}, "- 👥 0/30人（募集開始前）"),
@@ -178,3 +179,11 @@ def test_chat_replies_say_what_confee_does_with_examples(kind: str) -> None:
 def test_thanks_and_bye_are_short() -> None:
     assert write_chat("thanks").startswith("どういたしまして")
     assert len(write_chat("bye")) < 60
+
+
+def test_small_events_are_not_called_popular_even_when_sorting_by_popularity() -> None:
+    popular = Criteria(sort="popular")
+    small = write_results(result([event(days_until=40, accepted=4, limit=30, catch="")]), popular)
+    assert "人気（" not in small
+    big = write_results(result([event(days_until=40, accepted=45, limit=300, catch="")]), popular)
+    assert "- 💡 人気（参加者 45人）" in big
