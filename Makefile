@@ -26,12 +26,12 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip==26.3
 
-$(VENV)/.stamp-runtime: $(VENV)/bin/python requirements.txt agent/requirements.txt proxy/requirements.txt
-	$(PY) -m pip install -q -r requirements.txt
+$(VENV)/.stamp-runtime: $(VENV)/bin/python requirements.txt agent/requirements.txt proxy/requirements.txt constraints.txt
+	$(PY) -m pip install -q -r requirements.txt -c constraints.txt
 	touch $@
 
-$(VENV)/.stamp-dev: $(VENV)/.stamp-runtime requirements-dev.txt
-	$(PY) -m pip install -q -r requirements-dev.txt
+$(VENV)/.stamp-dev: $(VENV)/.stamp-runtime requirements-dev.txt constraints.txt
+	$(PY) -m pip install -q -r requirements-dev.txt -c constraints.txt
 	touch $@
 
 spa/node_modules/.stamp: spa/package.json spa/package-lock.json
