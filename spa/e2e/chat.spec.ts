@@ -36,7 +36,7 @@ test("suggested prompt → answer with links that open in a new tab", async ({ p
 
   const answer = answers(page).first();
   await expect(answer).toBeVisible();
-  await expect(page.getByRole("status")).toHaveCount(0);
+  await expect(page.getByRole("status")).toHaveText("");
   const links = answer.locator(SAMPLE_LINK);
   expect(await links.count()).toBeGreaterThan(0);
   for (const link of await answer.locator("a").all()) {

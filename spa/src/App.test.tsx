@@ -73,7 +73,7 @@ describe("App", () => {
     expect(screen.getByRole("button", { name: "送信" })).toBeDisabled();
     expect(input).toHaveFocus();
     await act(async () => pending.resolve(ANSWER));
-    expect(screen.queryByRole("status")).toBeNull();
+    expect(screen.getByRole("status")).toBeEmptyDOMElement();
     const log = screen.getByRole("log");
     expect(log).toHaveAttribute("aria-live", "polite");
     expect(within(log).getByRole("heading", { name: "おすすめ" })).toBeInTheDocument();
@@ -84,6 +84,21 @@ describe("App", () => {
     }
     expect(within(log).getByText("10/50人")).toBeInTheDocument();
     expect(input).toHaveFocus();
+  });
+
+  it("announces loading through a status region that exists before the question is sent", async () => {
+    // Screen readers only announce changes to a live region that is already in the page.
+    const pending = deferred();
+    const { user } = setup(vi.fn<PostChat>(() => pending.promise));
+    const status = screen.getByRole("status");
+    expect(status).toBeEmptyDOMElement();
+    await user.click(screen.getByRole("button", { name: "面白そうなイベント教えて" }));
+    expect(screen.getByRole("status")).toBe(status);
+    expect(status).toHaveTextContent("イベントを探しています…");
+    expect(screen.getAllByRole("status")).toHaveLength(1); // the visible indicator does not announce twice
+    await act(async () => pending.resolve(ANSWER));
+    expect(screen.getByRole("status")).toBe(status);
+    expect(status).toBeEmptyDOMElement();
   });
 
   it("asks a follow-up in the same session with the next turn", async () => {

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef } from "react";
 import { Composer } from "./components/Composer";
 import { ErrorBanner } from "./components/ErrorBanner";
+import { LOADING_TEXT } from "./components/LoadingIndicator";
 import { MessageList } from "./components/MessageList";
 import { Welcome } from "./components/Welcome";
 import { useChat, type UseChatDeps } from "./hooks/useChat";
@@ -43,6 +44,10 @@ export function App(props: UseChatDeps = {}) {
       </header>
       <main className="app-main">
         {empty ? <Welcome onPick={send} disabled={pending} /> : <MessageList messages={state.messages} pending={pending} />}
+        {/* Always in the page, so screen readers notice when its text changes (they ignore regions born with text). */}
+        <p role="status" className="visually-hidden">
+          {pending ? LOADING_TEXT : ""}
+        </p>
       </main>
       <footer className="app-footer">
         {state.error !== null && (

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from typing import Any
 
+import pytest
 from aws_cdk.assertions import Match, Template
 
 from confee_infra.app import API_STACK, FRONTEND_STACK
-from confee_infra.stacks.frontend_stack import FUNCTIONS_DIR
-from tests.infra.helpers import Synth, resources_of
+from confee_infra.stacks.frontend_stack import CONTENT_SECURITY_POLICY, FUNCTIONS_DIR
+from tests.infra.helpers import Sources, Synth, as_list, resources_of
 
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
@@ -121,11 +124,38 @@ def test_both_behaviors_send_security_headers(synth: Synth, frontend_template: T
     assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
     assert headers["ContentTypeOptions"]["Override"] is True
     assert headers["FrameOptions"]["FrameOption"] == "DENY"
-    csp = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]
-    assert "default-src 'self'" in csp
-    assert "connect-src 'self'" in csp  # the API is same-origin: no other host to talk to
-    assert "frame-ancestors 'none'" in csp
-    assert "unsafe-eval" not in csp
+    assert headers["ContentSecurityPolicy"]["ContentSecurityPolicy"] == CONTENT_SECURITY_POLICY
+
+
+def csp_directives(policy: str) -> dict[str, set[str]]:
+    directives: dict[str, set[str]] = {}
+    for part in policy.split(";"):
+        name, *sources = part.split()
+        directives[name] = set(sources)
+    return directives
+
+
+def test_csp_header_is_as_strict_as_the_page_needs() -> None:
+    csp = csp_directives(CONTENT_SECURITY_POLICY)
+    assert csp["default-src"] == {"'none'"}
+    assert csp["script-src"] == {"'self'"}
+    assert csp["style-src"] == {"'self'"}  # React sets styles through the CSSOM: no 'unsafe-inline'
+    assert csp["img-src"] == {"'self'", "data:"}  # answers never load remote images
+    assert csp["connect-src"] == {"'self'"}  # the API is same-origin: no other host to talk to
+    assert csp["frame-ancestors"] == {"'none'"}
+    assert not any("unsafe" in source for sources in csp.values() for source in sources)
+
+
+def test_csp_header_matches_the_built_pages_meta_policy(sources: Sources) -> None:
+    index = sources.spa_dist_dir / "index.html"
+    match = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', index.read_text(encoding="utf-8"))
+    if match is None:
+        pytest.skip(f"{index} has no meta CSP (build the SPA: cd spa && npm run build)")
+    meta = csp_directives(html.unescape(match.group(1)))
+    header = csp_directives(CONTENT_SECURITY_POLICY)
+    # Both policies are enforced: a stricter header would break the page, a looser one would be no backstop.
+    assert header.pop("frame-ancestors") == {"'none'"}  # meta tags cannot carry it
+    assert header == meta
 
 
 def test_functions_are_the_tested_files_on_the_js2_runtime(frontend_template: Template) -> None:
@@ -148,6 +178,49 @@ def test_spa_build_is_deployed_and_the_cache_invalidated(synth: Synth, frontend_
             "Prune": True,
         },
     )
+
+
+def deployments(synth: Synth) -> dict[str, dict[str, Any]]:
+    """The BucketDeployments by their ``cache-control`` header."""
+    found = resources_of(synth.raw(FRONTEND_STACK), "Custom::CDKBucketDeployment")
+    return {d["Properties"]["SystemMetadata"]["cache-control"]: {"id": key, **d} for key, d in found.items()}
+
+
+def test_hashed_assets_are_immutable_and_index_html_is_revalidated(synth: Synth) -> None:
+    # Without Cache-Control, browsers cache index.html heuristically and, after a deploy, keep asking for the
+    # previous build's hashed assets.
+    by_header = deployments(synth)
+    assert set(by_header) == {"public, max-age=31536000, immutable", "no-cache"}
+    assets = by_header["public, max-age=31536000, immutable"]["Properties"]
+    assert (assets["Exclude"], assets["Include"]) == (["*"], ["assets/*"])  # only Vite's content-hashed files
+    # Old hashed files stay, so a page loaded just before a deploy still finds its scripts.
+    assert assets["Prune"] is False
+    pages = by_header["no-cache"]
+    assert pages["Properties"]["Exclude"] == ["assets/*"]  # everything else, index.html included
+    assert "Include" not in pages["Properties"]
+    assert pages["Properties"]["Prune"] is True  # excluded files (the assets) are never pruned by aws s3 sync
+    assert "DistributionId" not in assets  # one invalidation, after both uploads
+    # index.html naming the new assets goes live only after they are uploaded.
+    assert by_header["public, max-age=31536000, immutable"]["id"] in pages["DependsOn"]
+    # One upload of the build serves both deployments.
+    assert assets["SourceObjectKeys"] == pages["Properties"]["SourceObjectKeys"]
+
+
+def test_copier_invalidates_only_this_distribution(synth: Synth) -> None:
+    template = synth.raw(FRONTEND_STACK)
+    (distribution_id,) = resources_of(template, "AWS::CloudFront::Distribution")
+    role_policies = [
+        s
+        for key, r in resources_of(template, "AWS::IAM::Policy").items()
+        if key.startswith("DeploySpaRole")
+        for s in r["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    cloudfront = [s for s in role_policies if any(a.startswith("cloudfront:") for a in as_list(s["Action"]))]
+    assert len(cloudfront) == 1
+    assert sorted(as_list(cloudfront[0]["Action"])) == ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"]
+    resource = json.dumps(cloudfront[0]["Resource"])
+    assert ":distribution/" in resource and f'{{"Ref": "{distribution_id}"}}' in resource
+    assert all(s["Resource"] != "*" for s in role_policies)
 
 
 def test_spa_copier_has_its_own_role_and_log_group(synth: Synth, frontend_template: Template) -> None:

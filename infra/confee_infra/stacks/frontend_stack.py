@@ -11,6 +11,7 @@ from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
@@ -21,22 +22,35 @@ from confee_infra.proxy_function import LOG_RETENTION
 FUNCTIONS_DIR = Path(__file__).resolve().parents[1] / "cloudfront"
 API_PATH_PATTERN = "/api/*"
 
-#: The SPA loads only its own scripts and styles, calls only its own origin, and shows event images
-#: from connpass's CDN (any https host); inline styles are needed by React's style attributes.
+#: The built page's own policy (the meta tag spa/vite.config.ts injects into dist/index.html) plus what only a
+#: header can say (frame-ancestors). Both are enforced, so the header must not be looser than the meta tag (it
+#: would be the only policy for a build without one) nor stricter (it would break the SPA): no inline styles
+#: (React sets styles through the CSSOM), no remote images (answers never load any), only same-origin calls.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
-        "default-src 'self'",
+        "default-src 'none'",
         "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: https:",
-        "connect-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
         "font-src 'self'",
+        "connect-src 'self'",
+        "manifest-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
         "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
         "frame-ancestors 'none'",
     ]
 )
+
+#: Vite's content-hashed build output: a changed file gets a new name, so browsers may keep these forever.
+HASHED_ASSETS = "assets/*"
+HASHED_CACHE_CONTROL = [
+    s3deploy.CacheControl.set_public(),
+    s3deploy.CacheControl.max_age(cdk.Duration.days(365)),
+    s3deploy.CacheControl.immutable(),
+]
+#: index.html (and the other unhashed files) names the current hashed assets: browsers must revalidate it.
+PAGE_CACHE_CONTROL = [s3deploy.CacheControl.no_cache()]
 
 
 class FrontendStack(cdk.Stack):
@@ -121,7 +135,14 @@ class FrontendStack(cdk.Stack):
         cdk.CfnOutput(self, "SiteUrl", value=f"https://{self.distribution.distribution_domain_name}")
 
     def _deploy_spa(self, config: InfraConfig) -> None:
-        """Upload ``spa/dist`` and invalidate the cache; the copier Lambda gets its own role and log group."""
+        """Upload ``spa/dist`` with cache headers that survive a redeploy, then invalidate the cache.
+
+        Two deployments of one asset: the hashed assets first (immutable, never pruned, so a page loaded
+        just before a deploy still finds its scripts), then index.html and the other unhashed files
+        (``no-cache``: without a Cache-Control header browsers cache index.html heuristically and keep
+        asking for assets of an older build). The copier gets its own role with exactly the grants
+        BucketDeployment would add, except that invalidation is limited to this distribution.
+        """
         log_group = logs.LogGroup(
             self, "DeploySpaLogs", retention=LOG_RETENTION, removal_policy=cdk.RemovalPolicy.DESTROY
         )
@@ -138,17 +159,44 @@ class FrontendStack(cdk.Stack):
                 resources=[log_group.log_group_arn],
             )
         )
+        build = s3_assets.Asset(self, "SpaBuild", path=str(config.spa_dist_dir))
+        build.grant_read(self.deploy_role)
+        self.bucket.grant_read_write(self.deploy_role)
+        # BucketDeployment would grant these on "*"; the distribution's ARN is known here.
+        self.distribution.grant(self.deploy_role, "cloudfront:CreateInvalidation", "cloudfront:GetInvalidation")
+        # The copier's role takes no further grants: BucketDeployment's own (same S3 rights, "*" for CloudFront)
+        # would only widen the statements above.
+        copier_role = self.deploy_role.without_policy_updates()
+        source = s3deploy.Source.bucket(build.bucket, build.s3_object_key)
+        self.assets_deployment = s3deploy.BucketDeployment(
+            self,
+            "DeploySpaAssets",
+            sources=[source],
+            destination_bucket=self.bucket,
+            exclude=["*"],
+            include=[HASHED_ASSETS],
+            prune=False,
+            cache_control=HASHED_CACHE_CONTROL,
+            memory_limit=256,
+            role=copier_role,
+            log_group=log_group,
+        )
         self.deployment = s3deploy.BucketDeployment(
             self,
             "DeploySpa",
-            sources=[s3deploy.Source.asset(str(config.spa_dist_dir))],
+            sources=[source],
             destination_bucket=self.bucket,
+            exclude=[HASHED_ASSETS],
+            prune=True,
+            cache_control=PAGE_CACHE_CONTROL,
             distribution=self.distribution,
             distribution_paths=["/*"],
             memory_limit=256,
-            role=self.deploy_role,
+            role=copier_role,
             log_group=log_group,
         )
+        # The new index.html goes live only once the assets it names are in the bucket.
+        self.deployment.node.add_dependency(self.assets_deployment)
 
     def _function(self, construct_id: str, file_name: str) -> cloudfront.FunctionAssociation:
         function = cloudfront.Function(
@@ -167,8 +215,8 @@ class FrontendStack(cdk.Stack):
         nag.acknowledge(
             self.deploy_role,
             "IAM5",
-            "Grants added by aws-cdk-lib's BucketDeployment: read the CDK asset bucket's objects, sync (read, "
-            "write, delete) this site bucket's objects; both are limited to one bucket each.",
+            "The S3 grants BucketDeployment needs (asset.grant_read on the CDK asset bucket, grant_read_write on "
+            "the site bucket for aws s3 sync --delete): wildcards stay inside one bucket each.",
             findings=(
                 "Action::s3:GetBucket*",
                 "Action::s3:GetObject*",
@@ -178,13 +226,6 @@ class FrontendStack(cdk.Stack):
                 f"Resource::arn:{partition}:s3:::cdk-hnb659fds-assets-{account}-{self.region}/*",
                 f"Resource::<{self.get_logical_id(bucket_cfn)}.Arn>/*",
             ),
-        )
-        nag.acknowledge(
-            self.deploy_role,
-            "IAM5",
-            "cloudfront:CreateInvalidation/GetInvalidation as granted by BucketDeployment, which does not "
-            "scope them to the distribution.",
-            findings=("Resource::*",),
         )
         # The copier is a singleton function created at stack level, not below the BucketDeployment.
         copiers = [c for c in self.node.children if c.node.id.startswith("Custom::CDKBucketDeployment")]

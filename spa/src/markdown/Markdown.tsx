@@ -2,7 +2,7 @@
  * Markdown for untrusted answers, rendered as React elements from `marked`'s tokens.
  *
  * No HTML string is ever produced or injected, so nothing in an answer can become markup or script:
- * raw HTML is reduced to its text, only http(s)/mailto links are clickable (new tab, noopener noreferrer),
+ * raw HTML is reduced to its text, only http(s) links are clickable (new tab, noopener noreferrer),
  * and images are never loaded (a link or the alt text instead), so no onerror and no third-party fetch.
  */
 

@@ -5,7 +5,6 @@ describe("safeHref", () => {
   it.each([
     ["https://connpass.com/event/1/", "https://connpass.com/event/1/"],
     ["http://example.com", "http://example.com/"],
-    ["mailto:team@example.com", "mailto:team@example.com"],
     ["  HTTPS://Example.com/a b", "https://example.com/a%20b"],
   ])("allows %s", (raw, href) => {
     expect(safeHref(raw)).toBe(href);
@@ -19,6 +18,8 @@ describe("safeHref", () => {
     "java\nscript:alert(1)",
     "data:text/html,<script>alert(1)</script>",
     "vbscript:msgbox(1)",
+    "mailto:team@example.com?subject=x&body=y", // only http(s) is clickable (issue 5)
+    "tel:+81312345678",
     "file:///etc/passwd",
     "/relative/path",
     "#top",

@@ -1,6 +1,7 @@
-/** Link rules for untrusted answers: only absolute http(s) and mailto URLs ever become clickable. */
+/** Link rules for untrusted answers: only absolute http(s) URLs ever become clickable. */
 
-const ALLOWED_PROTOCOLS: ReadonlySet<string> = new Set(["http:", "https:", "mailto:"]);
+// Not mailto: either: an answer has no reason to open the mail client (with a prefilled recipient and body).
+const ALLOWED_PROTOCOLS: ReadonlySet<string> = new Set(["http:", "https:"]);
 
 /** The normalised URL when it is safe to link to, otherwise null (relative, javascript:, data:, ...). */
 export function safeHref(raw: string | null | undefined): string | null {
