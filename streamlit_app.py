@@ -8,6 +8,7 @@ lays out the page. Two ``st.session_state`` keys: ``confee_chat`` (the ``ChatSta
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import streamlit as st
@@ -23,9 +24,12 @@ from confee_ui.state import ChatMessage, ChatState, new_state
 from confee_ui.streaming import ReplyStream
 from proxy.agent_client import AgentClient, AgentError, client_from_target, new_session_id
 
+logger = logging.getLogger("confee.streamlit")
+
 CHAT_KEY = "confee_chat"
 CLIENT_KEY = "confee_client"
 MAX_CHARS = 2000  # Contract 2: 1–2000 characters
+EMPTY_ANSWER = "（回答が空でした。質問を変えてもう一度お試しください。）"
 
 SUGGESTIONS: tuple[str, ...] = (
     "TypeScriptのカンファレンスある？",
@@ -143,11 +147,16 @@ def ask(client: AgentClient, state: ChatState, question: str) -> None:
         try:
             st.write_stream(reply.text())
         except AgentError as exc:
+            # The page shows the Japanese notice; the terminal gets the cause (no credentials, wrong region, ...).
+            logger.warning("agent error | target=<%s> code=<%s> detail=<%s>", client.target, exc.code, exc.detail)
             question_message.error = error_notice(exc.code, exc.message, exc.retry_after, client.label)
             if exc.code == "session_expired":
                 state.start_new_session(new_session_id(), clear_history=False)
             st.rerun()
-        text = reply.text_so_far or "（回答が空でした。質問を変えてもう一度お試しください。）"
+        text = reply.text_so_far
+        if not text:  # nothing streamed (e.g. a model reply that was all <thinking>): say so now, not next run
+            text = EMPTY_ANSWER
+            st.markdown(text)
         state.add_answer(text, reply.events, reply.meta)
         render_cards(reply.events)
 

@@ -56,7 +56,12 @@ class ChatState:
         return text
 
     def resend(self, index: int) -> None:
-        """Queue a failed question again; its failed bubble is removed so it is not shown twice."""
+        """Queue a failed question again; its failed bubble is removed so it is not shown twice.
+
+        A stale click (a double click whose first click already removed the bubble) is ignored.
+        """
+        if not 0 <= index < len(self.messages):
+            return
         message = self.messages[index]
         if message.role != "user" or message.error is None:
             return

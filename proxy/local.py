@@ -132,6 +132,7 @@ class LocalRequestHandler(BaseHTTPRequestHandler):
 
     def _read_body(self) -> bytes | None:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            self.close_connection = True  # the unread chunks must not be parsed as the next request
             self._send_json(411, {"error": {"code": "invalid_request", "message": "Content-Length が必要です。"}})
             return None
         try:
@@ -147,6 +148,8 @@ class LocalRequestHandler(BaseHTTPRequestHandler):
     def _static(self) -> None:
         from proxy import static
 
+        if self.headers.get("Content-Length", "0").strip() not in ("", "0") or "Transfer-Encoding" in self.headers:
+            self.close_connection = True  # static files never read a body: leaving it unread would desync the stream
         if self.command not in ("GET", "HEAD"):
             self._send(405, {"Allow": "GET, HEAD", "Content-Type": "text/plain; charset=utf-8"}, b"Method Not Allowed")
             return
@@ -171,6 +174,8 @@ class LocalRequestHandler(BaseHTTPRequestHandler):
             if key.lower() not in ("content-length", "connection", "transfer-encoding"):
                 self.send_header(key, value)
         self.send_header("Content-Length", str(len(data)))
+        if self.close_connection:
+            self.send_header("Connection", "close")  # tell the client, so it does not reuse the socket
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)

@@ -5,6 +5,7 @@ boto3 is imported when the first client is built, so importing this module stays
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
@@ -29,10 +30,12 @@ ARN_PATTERN = re.compile(
 )
 
 #: Modeled ``InvokeAgentRuntime`` exceptions → Contract 2 codes (everything else is ``agent_unavailable``).
+#: ``ValidationException`` is ours, not the caller's: the request was validated before the call, so AgentCore
+#: refusing it means a misconfiguration (ARN, qualifier) that must count as a 5xx for alarms, not a 400.
 CODE_BY_EXCEPTION: dict[str, str] = {
     "ThrottlingException": "throttled",
     "ServiceQuotaExceededException": "throttled",
-    "ValidationException": "invalid_request",
+    "ValidationException": "agent_unavailable",
     "AccessDeniedException": "agent_unavailable",
     "ResourceNotFoundException": "agent_unavailable",
     "RetryableConflictException": "agent_unavailable",
@@ -167,17 +170,45 @@ def _retry_after(value: Any) -> float | None:
 
 
 def _read_all(body: Any, deadline: float | None) -> bytes:
+    """The whole body; with a ``deadline``, no read may wait past it.
+
+    botocore's read timeout restarts with every socket read, so a body that stalls after the headers
+    would otherwise hold the caller for up to twice the budget (past API Gateway's 29 s).
+    """
     chunks: list[bytes] = []
+    sock = _socket_of(body) if deadline is not None else None
     try:
-        while chunk := body.read(65536):
+        while True:
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AgentError("agent_timeout", detail="agent answer exceeded the time budget")
+                if sock is not None:
+                    with contextlib.suppress(OSError):
+                        sock.settimeout(remaining)
+            chunk = body.read(65536)
+            if not chunk:
+                break
             chunks.append(chunk)
-            if deadline is not None and time.monotonic() > deadline:
-                raise AgentError("agent_timeout", detail="agent answer exceeded the time budget")
     except AgentError:
         raise
     except Exception as exc:
         raise translate_boto_error(exc) from exc
     return b"".join(chunks)
+
+
+def _socket_of(body: Any) -> Any:
+    """The socket under a botocore ``StreamingBody``, or ``None``.
+
+    The path is the one ``StreamingBody.set_socket_timeout`` takes; that method cannot be used per read,
+    because it logs an error once the body is fully read. urllib3 resets the timeout when it reuses the
+    connection, so the pool never inherits the shortened one.
+    """
+    try:
+        sock = body._raw_stream._fp.fp.raw._sock
+    except AttributeError:
+        return None
+    return sock if callable(getattr(sock, "settimeout", None)) else None
 
 
 def _lines(body: Any) -> Iterator[bytes]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -53,6 +54,8 @@ class AgentError(Exception):
         self.code: str = code if code in STATUS_BY_CODE else "agent_unavailable"
         self.message: str = message or DEFAULT_MESSAGES[self.code]
         self.status: int = STATUS_BY_CODE[self.code]
+        if retry_after is not None and not 0 <= retry_after < math.inf:  # NaN, inf (an upstream's header)
+            retry_after = None
         if self.code == "throttled" and retry_after is None:
             retry_after = DEFAULT_RETRY_AFTER
         self.retry_after: float | None = retry_after if self.code == "throttled" else None

@@ -43,8 +43,10 @@ class HttpAgentClient:
 
     def __init__(self, base_url: str, *, timeout: float = 25.0) -> None:
         parts = urllib.parse.urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
-            raise ValueError(f"agent URL must be http(s)://host[:port] without credentials, got {base_url!r}")
+        if parts.username or parts.password:  # the error is shown on the Streamlit page: never echo them
+            raise ValueError("agent URL must not contain credentials (user:password@)")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"agent URL must be http(s)://host[:port], got {base_url!r}")
         self._https = parts.scheme == "https"
         self._host = parts.hostname
         self._port = parts.port or (443 if self._https else 80)
@@ -58,9 +60,10 @@ class HttpAgentClient:
         conn, response = self._open(session_id, payload)
         try:
             if is_event_stream(response.getheader("Content-Type")):
-                events = checked_stream(sse_objects(_lines(response, deadline)), session_id, status=response.status)
+                lines = _lines(response, deadline, conn)
+                events = checked_stream(sse_objects(lines), session_id, status=response.status)
                 return reply_from_stream(events, session_id)
-            raw = _read_all(response, deadline)
+            raw = _read_all(response, deadline, conn)
             error = _error_for(response, raw)
             if error is not None:
                 raise error
@@ -73,9 +76,9 @@ class HttpAgentClient:
         conn, response = self._open(session_id, payload)
         try:
             if is_event_stream(response.getheader("Content-Type")):
-                yield from checked_stream(sse_objects(_lines(response, None)), session_id, status=response.status)
+                yield from checked_stream(sse_objects(_lines(response, None, conn)), session_id, status=response.status)
                 return
-            raw = _read_all(response, None)
+            raw = _read_all(response, None, conn)
             error = _error_for(response, raw)
             if error is not None:
                 raise error
@@ -123,29 +126,41 @@ def _retry_after(value: str | None) -> float | None:
         return None
 
 
-def _read_all(response: Any, deadline: float | None) -> bytes:
+def _read_all(response: Any, deadline: float | None, conn: http.client.HTTPConnection) -> bytes:
     chunks: list[bytes] = []
     try:
-        while chunk := response.read1(65536):
+        while True:
+            _check_deadline(deadline, conn)
+            chunk = response.read1(65536)
+            if not chunk:
+                break
             chunks.append(chunk)
-            _check_deadline(deadline)
     except _TRANSPORT_ERRORS as exc:
         raise _translate(exc) from exc
     return b"".join(chunks)
 
 
-def _lines(response: Any, deadline: float | None) -> Iterator[bytes]:
+def _lines(response: Any, deadline: float | None, conn: http.client.HTTPConnection) -> Iterator[bytes]:
     try:
-        while line := response.readline():
+        while True:
+            _check_deadline(deadline, conn)
+            line = response.readline()
+            if not line:
+                break
             yield line
-            _check_deadline(deadline)
     except _TRANSPORT_ERRORS as exc:
         raise _translate(exc) from exc
 
 
-def _check_deadline(deadline: float | None) -> None:
-    if deadline is not None and time.monotonic() > deadline:
+def _check_deadline(deadline: float | None, conn: http.client.HTTPConnection) -> None:
+    """Fail once the budget is spent; otherwise let the next read wait no longer than what is left of it."""
+    if deadline is None:
+        return
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
         raise AgentError("agent_timeout", detail="agent answer exceeded the time budget")
+    if conn.sock is not None:
+        conn.sock.settimeout(remaining)
 
 
 def _translate(exc: BaseException) -> AgentError:

@@ -27,9 +27,20 @@ def build_payload(session_id: str, message: str, turn: int, *, stream: bool) -> 
         raise AgentError("invalid_request", "セッション ID の形式が正しくありません。", detail="bad session id")
     if not isinstance(message, str) or not message.strip():
         raise AgentError("invalid_request", "メッセージを入力してください。", detail="empty message")
+    if not is_utf8_text(message):
+        raise AgentError("invalid_request", "メッセージに使えない文字が含まれています。", detail="lone surrogates")
     if isinstance(turn, bool) or not isinstance(turn, int) or turn < 0:
         raise AgentError("invalid_request", detail="bad turn")
     return {"prompt": message.strip(), "turn": turn, "stream": stream}
+
+
+def is_utf8_text(text: str) -> bool:
+    """Whether ``text`` can be sent as UTF-8: JSON's ``\\ud800`` escapes decode to lone surrogates, which cannot."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def encode_payload(payload: dict[str, Any]) -> bytes:
@@ -64,7 +75,10 @@ def sse_data(lines: Iterable[bytes | str]) -> Iterator[str]:
     """The ``data`` of each Server-Sent Event in ``lines`` (line terminators already stripped)."""
     buffer: list[str] = []
     for raw in lines:
-        line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        try:
+            line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        except UnicodeDecodeError as exc:  # a broken upstream must still surface as a Contract 2 error
+            raise AgentError("agent_unavailable", detail="non-UTF-8 SSE line") from exc
         line = line.rstrip("\r\n")
         if not line:
             if buffer:

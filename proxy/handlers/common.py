@@ -48,10 +48,17 @@ def allowed_origins() -> frozenset[str]:
 
 
 def cors_headers(event: Mapping[str, Any]) -> dict[str, str]:
-    """CORS headers for an allowed ``Origin`` only; never a wildcard."""
-    origin = header(event, "Origin")
-    if not origin or origin.rstrip("/") not in allowed_origins():
+    """CORS headers for an allowed ``Origin`` only; never a wildcard.
+
+    With origins configured, every response depends on ``Origin`` (allowed or not), so every one says
+    ``Vary: Origin``: a cache must not hand one origin's answer to another.
+    """
+    allowed = allowed_origins()
+    if not allowed:
         return {}
+    origin = header(event, "Origin")
+    if not origin or origin.rstrip("/") not in allowed:
+        return {"Vary": "Origin"}
     return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
 
 
@@ -79,7 +86,7 @@ def error_response(error: AgentError, event: Mapping[str, Any]) -> dict[str, Any
 def preflight_response(event: Mapping[str, Any], methods: str) -> dict[str, Any] | None:
     """The answer to a CORS preflight from an allowed origin; ``None`` when the origin is not allowed."""
     cors = cors_headers(event)
-    if not cors:
+    if "Access-Control-Allow-Origin" not in cors:
         return None
     headers = {
         **cors,

@@ -10,6 +10,7 @@ from typing import Any
 
 from proxy.client.errors import AgentError
 from proxy.client.session import is_valid_session_id
+from proxy.client.wire import is_utf8_text
 
 MAX_MESSAGE_CHARS = 2000
 #: Bodies beyond this are refused unread: 2000 characters escaped as ``\\uXXXX`` fit comfortably.
@@ -57,7 +58,7 @@ def parse_chat_request(event: dict[str, Any]) -> ChatRequest:
     """Validate the event's JSON body; raise ``AgentError("invalid_request")`` naming the problem in Japanese."""
     try:
         data = json.loads(decode_body(event))
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: deeply nested arrays, a client's fault too
         raise _invalid("リクエスト本文が正しい JSON ではありません。", "malformed JSON") from exc
     if not isinstance(data, dict):
         raise _invalid("リクエスト本文は JSON オブジェクトで送ってください。", "body is not an object")
@@ -72,6 +73,8 @@ def parse_chat_request(event: dict[str, Any]) -> ChatRequest:
         raise _invalid("メッセージを入力してください。", "empty message")
     if len(message) > MAX_MESSAGE_CHARS:
         raise _invalid(f"メッセージは {MAX_MESSAGE_CHARS} 文字以内で入力してください。", "message too long")
+    if not is_utf8_text(message):
+        raise _invalid("メッセージに使えない文字が含まれています。", "message has lone surrogates")
     session_id = data.get("session_id")
     if not is_valid_session_id(session_id):
         raise _invalid("セッション ID の形式が正しくありません。新しい会話を開始してください。", "bad session id")

@@ -33,6 +33,17 @@ def test_resend_requeues_the_failed_question_and_removes_its_bubble() -> None:
     assert state.take_pending() is None
 
 
+def test_a_stale_resend_click_is_ignored() -> None:
+    """A double click fires the first render's callback twice; the second must not raise IndexError."""
+    state = make_state()
+    failed = state.add_question("来月大阪でRustの勉強会は？")
+    failed.error = "エラー"
+    state.resend(0)
+    state.resend(0)
+    assert state.take_pending() == "来月大阪でRustの勉強会は？"
+    assert state.messages == []
+
+
 def test_resend_ignores_answered_messages() -> None:
     state = make_state()
     state.add_question("q")

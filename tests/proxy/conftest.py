@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +57,44 @@ class OpenApi:
 @pytest.fixture(scope="session")
 def openapi() -> OpenApi:
     return OpenApi()
+
+
+#: The stalling server answers its headers this late, then sends part of a body and nothing more.
+HEADERS_AFTER_SECONDS = 0.8
+
+
+@pytest.fixture
+def headers_then_stall() -> Iterator[str]:
+    """Base URL of a server that answers any POST late (200, chunked JSON), then stalls mid-body.
+
+    A client whose read timeout restarts on every socket read waits for the headers *and* again for the body;
+    one that keeps a total budget gives up when the budget is spent.
+    """
+    release = threading.Event()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            time.sleep(HEADERS_AFTER_SECONDS)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self.wfile.write(b'5\r\n{"res\r\n')
+            self.wfile.flush()
+            release.wait(30)
+            self.close_connection = True
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    release.set()
+    server.shutdown()
+    server.server_close()

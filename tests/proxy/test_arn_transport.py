@@ -19,7 +19,7 @@ QUESTION = "TypeScriptのカンファレンスある？"
 EXPECTED: dict[str, tuple[str, int]] = {
     "ThrottlingException": ("throttled", 429),
     "ServiceQuotaExceededException": ("throttled", 429),
-    "ValidationException": ("invalid_request", 400),
+    "ValidationException": ("agent_unavailable", 503),  # the request was valid: a misconfiguration, not the user
     "AccessDeniedException": ("agent_unavailable", 503),
     "ResourceNotFoundException": ("agent_unavailable", 503),
     "RetryableConflictException": ("agent_unavailable", 503),
@@ -170,3 +170,20 @@ def test_lambda_read_timeout_is_504(lambda_env: FakeAgentCore, monkeypatch: pyte
     result = call(chat.handler, event(chat_body()))
     assert (result.status, result.body["error"]["code"]) == (504, "agent_timeout")
     openapi.check("/chat", "post", 504, result.body)
+
+
+def test_lambda_budget_holds_when_the_body_stalls_after_late_headers(
+    headers_then_stall: str, monkeypatch: pytest.MonkeyPatch, openapi: Any
+) -> None:
+    """botocore's read timeout restarts per socket read; the Lambda must still answer within its budget."""
+    budget = 1.0
+    monkeypatch.setenv("AGENT_RUNTIME_ARN", ARN)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_AGENTCORE", headers_then_stall)
+    monkeypatch.setenv("AGENT_TIMEOUT_SECONDS", str(budget))
+    chat.use_client(None)
+    started = time.monotonic()
+    result = call(chat.handler, event(chat_body()))
+    elapsed = time.monotonic() - started
+    assert (result.status, result.body["error"]["code"]) == (504, "agent_timeout")
+    openapi.check("/chat", "post", 504, result.body)
+    assert elapsed < budget + 0.5  # not late headers (0.8 s) + a whole fresh read timeout (1 s)

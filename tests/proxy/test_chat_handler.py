@@ -134,7 +134,7 @@ def test_agent_error_objects_map_to_their_status(
     [
         ("ThrottlingException", 429, 429, "throttled"),
         ("ServiceQuotaExceededException", 402, 429, "throttled"),
-        ("ValidationException", 400, 400, "invalid_request"),
+        ("ValidationException", 400, 503, "agent_unavailable"),
         ("AccessDeniedException", 403, 503, "agent_unavailable"),
         ("ResourceNotFoundException", 404, 503, "agent_unavailable"),
         ("RetryableConflictException", 409, 503, "agent_unavailable"),

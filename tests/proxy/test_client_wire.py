@@ -86,6 +86,22 @@ def test_sse_framing() -> None:
     with pytest.raises(AgentError) as caught:
         list(sse_objects([b"data: not json\n", b"\n"]))
     assert caught.value.code == "agent_unavailable"
+    with pytest.raises(AgentError) as undecodable:  # once a raw UnicodeDecodeError (a traceback in Streamlit)
+        list(sse_objects([b'data: {"type": "text", "text": "\xff"}\n', b"\n"]))
+    assert undecodable.value.code == "agent_unavailable"
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), -3.0])
+def test_unusable_retry_after_becomes_the_default(value: float) -> None:
+    assert AgentError("throttled", retry_after=value).retry_after == 5.0
+    assert AgentError("agent_timeout", retry_after=value).retry_after is None
+
+
+def test_credentials_in_an_agent_url_are_never_echoed() -> None:
+    """The error text is shown on the Streamlit page and in logs."""
+    with pytest.raises(ValueError) as caught:
+        client_from_target("http://admin:s3cret-pass@127.0.0.1:8080")
+    assert "s3cret-pass" not in str(caught.value) and "admin" not in str(caught.value)
 
 
 def test_checked_stream_passes_text_and_done_and_stops() -> None:
@@ -144,7 +160,8 @@ def test_client_from_target(monkeypatch: pytest.MonkeyPatch) -> None:
     "target", ["local", "http://127.0.0.1:9", "arn:aws:bedrock-agentcore:ap-northeast-1:123456789012:runtime/a-1"]
 )
 @pytest.mark.parametrize(
-    ("sid", "message", "turn"), [("short", "q", 0), (SID, "  ", 0), (SID, "q", -1), (SID, "q", True)]
+    ("sid", "message", "turn"),
+    [("short", "q", 0), (SID, "  ", 0), (SID, "q", -1), (SID, "q", True), (SID, "q\ud800", 0)],
 )
 def test_bad_arguments_fail_before_anything_is_sent(target: str, sid: str, message: str, turn: Any) -> None:
     client = client_from_target(target)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -205,3 +206,38 @@ def test_spa_is_served(api: Api, path: str, status: int, content_type: str | Non
 def test_spa_cache_headers(api: Api) -> None:
     assert api.request("GET", "/").headers["Cache-Control"] == "no-cache"
     assert "immutable" in api.request("GET", "/assets/index-abc123.js").headers["Cache-Control"]
+
+
+def _exchange(port: int, data: bytes) -> bytes:
+    """Send raw bytes on one connection and read until the server closes it (or goes quiet)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(data)
+        sock.settimeout(2)
+        received = b""
+        try:
+            while chunk := sock.recv(65536):
+                received += chunk
+        except TimeoutError:
+            pass
+    return received
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "framing", "status"),
+    [("POST", "/api/chat", "chunked", 411), ("POST", "/index.html", "length", 405)],
+)
+def test_an_unread_body_closes_the_connection(server: int, method: str, path: str, framing: str, status: int) -> None:
+    """A body the server does not read must not be parsed as the next request on a kept-alive connection."""
+    body = b'{"message": "TS", "session_id": "x"}'
+    if framing == "chunked":
+        head = f"{method} {path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
+        framed = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+    else:
+        head = f"{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+        framed = body
+    follow_up = b"GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n"
+    received = _exchange(server, head + framed + follow_up)
+    first, _, rest = received.partition(b"\r\n\r\n")
+    assert first.startswith(b"HTTP/1.1 %d " % status)
+    assert b"\r\nConnection: close" in first
+    assert b"HTTP/1.1" not in rest and b"<html" not in rest.lower()  # nothing answered the stray bytes

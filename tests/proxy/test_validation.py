@@ -62,6 +62,10 @@ BAD_BODIES: list[tuple[str, dict[str, Any]]] = [
     ("not UTF-8", {"raw": "gA==", "b64": True}),
     ("bad base64", {"raw": "***", "b64": True}),
     ("huge body", {"raw": json.dumps(chat_body(message="a" * 2000, pad="x" * MAX_BODY_BYTES))}),
+    # A JSON escape for half a surrogate pair is valid JSON but no UTF-8 text: once a 503 with an ERROR log.
+    ("lone surrogate", {"raw": json.dumps(chat_body(message="TS\ud800"))}),  # sent as the escape \\ud800
+    # Deep nesting makes the JSON parser raise RecursionError, not ValueError: once a 503 with an ERROR log.
+    ("deeply nested", {"raw": "[" * 5000}),
 ]
 
 
@@ -128,6 +132,19 @@ def test_cors_headers_only_for_configured_origins(client: RecordingClient, monke
     assert "Access-Control-Allow-Origin" not in other.headers
     error = call(chat.handler, event(raw="{", headers=origin))
     assert error.status == 400 and error.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
+
+
+def test_vary_origin_on_every_response_once_origins_are_configured(
+    client: RecordingClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer depends on Origin whether or not it is allowed, so a cache must key on it either way."""
+    assert "Vary" not in call(chat.handler, event(chat_body(), headers={"Origin": "https://evil.example"})).headers
+    monkeypatch.setenv("ALLOWED_ORIGINS", "https://confee.example")
+    for origin, allowed in (("https://evil.example", None), (None, None), ("https://confee.example", True)):
+        result = call(chat.handler, event(chat_body(), headers={"Origin": origin} if origin else {}))
+        assert result.headers["Vary"] == "Origin", origin
+        assert result.headers.get("Access-Control-Allow-Origin") == (origin if allowed else None)
+    assert call(health.handler, event(method="GET", path="/health")).headers["Vary"] == "Origin"
 
 
 def test_preflight_only_when_configured(client: RecordingClient, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,6 +7,7 @@ the sample catalogue.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -184,6 +185,27 @@ def test_unreachable_agent_keeps_the_question_and_resend_recovers() -> None:
     assert client.calls[1] == (session_id(at), "来月大阪でRustの勉強会は？", 0)
     assert bubbles(at) == [("user", "来月大阪でRustの勉強会は？"), ("assistant", "届きました")]
     assert not at.error
+
+
+def test_agent_errors_tell_the_operator_why_without_the_question(caplog: pytest.LogCaptureFixture) -> None:
+    """The page can only say "unreachable"; the terminal must name the cause (e.g. missing AWS credentials)."""
+    caplog.set_level(logging.WARNING, logger="confee.streamlit")
+    client = ScriptedClient(AgentError("agent_unavailable", detail="NoCredentialsError"))
+    at = ask(start(client), "社外秘の質問テキスト")
+    assert at.error  # the user still gets the Japanese notice
+    records = [r.getMessage() for r in caplog.records if r.name == "confee.streamlit"]
+    assert len(records) == 1 and "agent_unavailable" in records[0] and "NoCredentialsError" in records[0]
+    assert "社外秘の質問テキスト" not in caplog.text
+
+
+def test_an_empty_answer_says_so_at_once() -> None:
+    """Once the bubble stayed blank until the next interaction (the notice was only stored)."""
+    done_only = [{"type": "done", "session_id": "x", "events": [], "meta": {}}]
+    at = ask(start(ScriptedClient(done_only)), "面白そうなイベント教えて")
+    assert not at.exception
+    empty = "（回答が空でした。質問を変えてもう一度お試しください。）"
+    assert bubbles(at) == [("user", "面白そうなイベント教えて"), ("assistant", empty)]
+    assert at.session_state["confee_chat"].turn == 1
 
 
 def test_throttled_mentions_retry_after() -> None:
