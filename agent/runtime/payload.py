@@ -23,7 +23,11 @@ class Invocation:
 
 def parse_invocation(session_id: str | None, payload: Any) -> Invocation:
     """Validate a Contract 1 payload; raise ``InvalidRequest`` with a Japanese message naming the problem."""
-    if not session_id or not SESSION_ID_MIN <= len(session_id) <= SESSION_ID_MAX or not session_id.isprintable():
+    if (
+        not isinstance(session_id, str)
+        or not SESSION_ID_MIN <= len(session_id) <= SESSION_ID_MAX
+        or not session_id.isprintable()
+    ):
         raise InvalidRequest(f"セッションIDは {SESSION_ID_MIN}〜{SESSION_ID_MAX} 文字で指定してください。")
     if not isinstance(payload, dict):
         raise InvalidRequest("リクエスト本文は JSON オブジェクトで送ってください。")

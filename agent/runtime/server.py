@@ -10,12 +10,14 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
+import anyio
 from bedrock_agentcore.runtime import BedrockAgentCoreApp, RequestContext
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, StreamingResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.errors import InvalidRequest
-from agent.runtime.service import ChatService, StreamEvent
+from agent.runtime.service import ChatService
+from agent.runtime.turnstream import TurnStream
 
 logger = logging.getLogger(__name__)
 
@@ -28,10 +30,10 @@ def create_app(service: ChatService | None = None) -> BedrockAgentCoreApp:
 
     @app.entrypoint
     def invoke(payload: Any, context: RequestContext) -> Any:
-        """Answer one turn. Sync on purpose: the app runs it in its thread pool (sync generators become SSE)."""
+        """Answer one turn. Sync on purpose: the app runs it in its thread pool."""
         session_id = context.session_id
         if isinstance(payload, dict) and payload.get("stream") is True:
-            return _sse(chat.stream(session_id, payload))
+            return EventStreamResponse(chat.open_stream(session_id, payload))
         # Error objects go out with HTTP 200, as in the stream: AgentCore reports a container's 4xx/5xx to
         # callers as a generic RuntimeClientError, which would lose the code (e.g. session_expired).
         return chat.invoke(session_id, payload)
@@ -40,9 +42,28 @@ def create_app(service: ChatService | None = None) -> BedrockAgentCoreApp:
     return app
 
 
-def _sse(events: Iterator[StreamEvent]) -> Iterator[StreamEvent]:
-    """Pass events through as a *sync generator*, which the app serves as ``text/event-stream``."""
-    yield from events
+class EventStreamResponse(StreamingResponse):
+    """A turn as SSE (``data: {json}`` per event, as the SDK writes generators); a client that leaves cancels it.
+
+    The SDK serves a returned generator itself, but a disconnect then only abandons the thread blocked on the
+    next event: the turn would run on (tokens spent, the session's lock held against the user's retry).
+    """
+
+    def __init__(self, turn: TurnStream) -> None:
+        self._turn = turn
+        super().__init__(_sse_lines(turn), media_type="text/event-stream")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:  # finished: a no-op; client gone or server stopping: stop the turn and let it unwind
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(self._turn.cancel)
+
+
+def _sse_lines(turn: TurnStream) -> Iterator[bytes]:
+    for event in turn:
+        yield f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode()
 
 
 class JsonBodyGuard:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
-import queue
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator
 from typing import Any
 
 from strands import Agent, ModelRetryStrategy
@@ -27,6 +27,7 @@ from agent.models.thinking import ThinkingFilter
 from agent.runtime.events import shown_events, tool_events
 from agent.runtime.payload import Invocation, parse_invocation
 from agent.runtime.sessions import Session, SessionStore
+from agent.runtime.turnstream import Emit, StreamEvent, TurnStream
 from agent.search import make_search_tool
 from agent.sources.base import EventSource
 
@@ -38,8 +39,6 @@ TURN_TIMEOUT_SECONDS = 24.0
 HISTORY_WINDOW = 30
 #: Model throttling: two quick retries fit the turn budget; Strands' default (6 tries from 4 s) does not.
 MODEL_ATTEMPTS = 3
-
-StreamEvent = dict[str, Any]
 
 
 class ChatService:
@@ -126,46 +125,44 @@ class ChatService:
                 return {"error": {"code": event["code"], "message": event["message"]}}
         return _error_body(AgentFailure())  # pragma: no cover - stream always ends with done or error
 
-    def stream(self, session_id: str | None, payload: Any) -> Iterator[StreamEvent]:
-        """Contract 1 stream events: text deltas, then one ``done`` or ``error``."""
+    def stream(self, session_id: str | None, payload: Any) -> Generator[StreamEvent, None, None]:
+        """Contract 1 stream events: text deltas, then one ``done`` or ``error``.
+
+        The turn starts on the first ``next()``. Closing the iterator early (the consumer went away) cancels the
+        turn and returns once it has unwound, so the session is consistent for whatever the caller does next.
+        """
+        yield from self.open_stream(session_id, payload)
+
+    def open_stream(self, session_id: str | None, payload: Any) -> TurnStream:
+        """Start a turn now and return its events; ``cancel()`` from another thread stops it (client disconnect)."""
         try:
             invocation = parse_invocation(session_id, payload)
         except ConfeeError as exc:
-            yield _error_event(exc)
-            return
-        out: queue.Queue[StreamEvent | None] = queue.Queue()
-        future = asyncio.run_coroutine_threadsafe(self._produce(invocation, out), self._loop)
-        try:
-            while (event := out.get()) is not None:
-                yield event
-        finally:
-            if not future.done():  # the consumer went away (e.g. client disconnect): stop the turn
-                future.cancel()
-                with contextlib.suppress(Exception):
-                    future.result(timeout=5)  # let the turn unwind (rollback, lock release) before returning
+            return TurnStream.failed(_error_event(exc))
+        if not self._loop.is_running():  # closed: nothing would ever answer, and the reader would wait forever
+            return TurnStream.failed(_error_event(AgentFailure()))
+        return TurnStream.start(self._loop, functools.partial(self._produce, invocation))
 
     # -- the turn ---------------------------------------------------------------------------------------
 
-    async def _produce(self, invocation: Invocation, out: queue.Queue[StreamEvent | None]) -> None:
+    async def _produce(self, invocation: Invocation, emit: Emit) -> None:
         try:
             async with asyncio.timeout(self.turn_timeout):
                 async for event in self._turn(invocation):
-                    out.put(event)
+                    emit(event)
         except ConfeeError as exc:
-            out.put(_error_event(exc))
+            emit(_error_event(exc))
         except TimeoutError:
             logger.warning("session=<%s> | turn timed out", _short(invocation.session_id))
-            out.put(_error_event(AgentTimeout()))
+            emit(_error_event(AgentTimeout()))
         except ModelThrottledException:
-            out.put(_error_event(ModelThrottled()))
+            emit(_error_event(ModelThrottled()))
         except ContextWindowOverflowException:
             logger.warning("session=<%s> | context window overflow", _short(invocation.session_id))
-            out.put(_error_event(AgentFailure("会話が長くなりすぎました。「新しい会話」から始め直してください。")))
+            emit(_error_event(AgentFailure("会話が長くなりすぎました。「新しい会話」から始め直してください。")))
         except Exception:
             logger.exception("session=<%s> | agent turn failed", _short(invocation.session_id))
-            out.put(_error_event(AgentFailure()))
-        finally:
-            out.put(None)
+            emit(_error_event(AgentFailure()))
 
     async def _turn(self, invocation: Invocation) -> AsyncIterator[StreamEvent]:
         session = self.sessions.acquire(invocation.session_id, invocation.turn)
@@ -179,24 +176,32 @@ class ChatService:
     async def _answer(self, session: Session, prompt: str) -> AsyncIterator[StreamEvent]:
         agent = session.agent
         agent.system_prompt = system_prompt(self.clock())  # the date moves on in long sessions
-        first_new = len(agent.messages)
+        # A snapshot, not an index: the sliding window drops old messages from the front during the turn.
+        history = list(agent.messages)
         thinking = ThinkingFilter()
         answer: list[str] = []
+        new_message = False
         try:
             async for event in agent.stream_async(prompt):
+                new_message = new_message or _starts_message(event)
                 chunk = event.get("data")
                 if not isinstance(chunk, str) or not (text := thinking.feed(chunk)):
                     continue
+                if new_message and answer and not answer[-1].endswith("\n"):
+                    text = "\n\n" + text  # words before a tool call, then the answer: keep them apart
+                new_message = False
                 answer.append(text)
                 yield {"type": "text", "text": text}
         except BaseException:
-            _rollback(agent, first_new)
+            _restore(agent, history)
             raise
         if tail := thinking.flush():
             answer.append(tail)
             yield {"type": "text", "text": tail}
         session.turns += 1
-        events = shown_events("".join(answer), tool_events(agent.messages[first_new:]))
+        before = {id(message) for message in history}
+        new_messages = [message for message in agent.messages if id(message) not in before]
+        events = shown_events("".join(answer), tool_events(new_messages))
         yield {"type": "done", "session_id": session.session_id, "events": events, "meta": self.meta}
 
     def _new_agent(self) -> Agent:
@@ -210,10 +215,15 @@ class ChatService:
         )
 
 
-def _rollback(agent: Any, first_new: int) -> None:
-    """Drop a failed turn's half-written messages so the next turn starts from a consistent history."""
+def _restore(agent: Any, history: list[Any]) -> None:
+    """Put back the history a failed or cancelled turn started from, so the next turn starts consistent."""
     with contextlib.suppress(Exception):
-        del agent.messages[first_new:]
+        agent.messages[:] = history
+
+
+def _starts_message(event: dict[str, Any]) -> bool:
+    raw = event.get("event")
+    return isinstance(raw, dict) and "messageStart" in raw
 
 
 def _short(session_id: str) -> str:

@@ -69,6 +69,8 @@ def compact_event(event: Event, now: dt.datetime) -> dict[str, Any]:
     slug = prefecture_of(event.get("address"), event.get("place"), event.get("event_type"))
     online = slug == ONLINE
     days_until = (start.astimezone(JST).date() - now.astimezone(JST).date()).days if start else None
+    finish = end or start
+    ended = finish is not None and finish <= now
     place = plain_text(event.get("place")) or ("オンライン" if online else "")
     return {
         "id": event.get("id"),
@@ -78,6 +80,7 @@ def compact_event(event: Event, now: dt.datetime) -> dict[str, Any]:
         "started_at": event.get("started_at"),
         "ended_at": event.get("ended_at"),
         "days_until": days_until,
+        "ended": ended,
         "place": place,
         "address": plain_text(event.get("address")),
         "prefecture": prefecture_label(slug) if slug else "",

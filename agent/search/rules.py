@@ -14,6 +14,8 @@ Sort = Literal["date", "popular", "newest"]
 
 #: Months searched when the question names no time: this month and the next five.
 DEFAULT_WINDOW_MONTHS = 6
+#: Months searched for past events when the question names no time: this month and the two before.
+PAST_WINDOW_MONTHS = 3
 #: Statuses never recommended for upcoming events (registration over, or the event will not happen).
 HIDDEN_STATUSES = frozenset({"close", "cancelled"})
 
@@ -26,6 +28,13 @@ def month_window(now: dt.datetime, months: int = DEFAULT_WINDOW_MONTHS) -> tuple
         out.append(f"{year:04d}{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return tuple(out)
+
+
+def past_window(now: dt.datetime, months: int = PAST_WINDOW_MONTHS) -> tuple[str, ...]:
+    """``yyyymm`` values of this month (JST) and the ``months - 1`` before it, oldest first."""
+    local = now.astimezone(JST)
+    index = local.year * 12 + local.month - 1
+    return tuple(f"{i // 12:04d}{i % 12 + 1:02d}" for i in range(index - months + 1, index + 1))
 
 
 def has_ended(event: Event, now: dt.datetime) -> bool:

@@ -181,6 +181,11 @@ def time_text(criteria: Criteria) -> str:
             return ""
         if len(days) == 1:
             return _day(days[0])
+        weekdays = {d.weekday() for d in days}
+        one_month = {(d.year, d.month) for d in days} == {(days[0].year, days[0].month)}
+        if len(days) > 2 and weekdays <= {5, 6} and one_month:
+            which = "土曜日" if weekdays == {5} else "日曜日" if weekdays == {6} else "土日"
+            return f"{days[0].year}年{days[0].month}月の{which}"  # "12月の土日", not a range that reads as every day
         return f"{_day(days[0])}〜{_day(days[-1])}"
     months = sorted(m for m in criteria.months if len(m) == 6 and m.isdigit())
     if not months:
@@ -191,4 +196,6 @@ def time_text(criteria: Criteria) -> str:
         return label
     if first[:4] == last[:4] and len(months) == 12:
         return f"{int(first[:4])}年"
+    if first[:4] == last[:4]:
+        return f"{label}〜{int(last[4:])}月"  # 2027年3月〜5月, not 2027年3月〜2027年5月
     return f"{label}〜{int(last[:4])}年{int(last[4:])}月"

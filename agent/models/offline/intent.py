@@ -62,14 +62,22 @@ _CONNECTIVE = re.compile(
 _ANY_PLACE = re.compile(r"どこでも|場所は問わ|場所問わず|全国|場所の指定なし|場所指定なし|地域は問わ")
 _ANY_TOPIC = re.compile(r"ジャンル(?:は)?問わ|なんでも|何でも|テーマは問わ|技術は問わ")
 _ANY_KIND = re.compile(r"種類は問わ|形式は問わ|形式問わず|種類問わず")
-_PAGE_SIZE = re.compile(r"(\d{1,2})件")
+_PAGE_SIZE = re.compile(r"(\d{1,2})件(?!目)")
+#: Right after a word: the user rules it out ("大阪じゃなくて京都", "東京以外", "Python以外で").
+_NEGATION = re.compile(
+    r"\s*(?:の|で|は|が)?\s*(?:じゃなくて|じゃなく|ではなくて|ではなく|でなくて|でなく|以外|を除いて|を除く|は除いて)"
+)
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#]*(?:[.\-][A-Za-z0-9+#]+)*")
 _KATAKANA_WORD = re.compile(r"[ァ-ヺー]{3,}")
 _ASCII_STOP = frozenset((
     "a", "an", "the", "in", "on", "at", "of", "for", "and", "or", "to", "is", "are", "be", "any", "all",
     "event", "events", "it", "its", "i", "me", "my", "you", "we", "show", "find", "search", "tell", "please",
     "pls", "ok", "okay", "what", "where", "when", "how", "about", "with", "from", "near", "tech", "web", "dev",
-    "app", "apps", "japan", "japanese", "new", "old",
+    "app", "apps", "japan", "japanese", "new", "old", "next", "this", "last", "month", "months", "week", "weeks",
+    "weekend", "today", "tonight", "tomorrow", "year", "upcoming", "soon", "there", "some", "anything", "something",
+    "good", "interesting", "recommend", "recommended", "looking", "want", "like", "know", "held", "do", "does",
+    "have", "has", "can", "could", "would", "will", "get", "let", "which", "who", "by", "not", "no", "yes", "am",
+    "study", "session", "sessions", "hi", "hello", "thanks", "thank",
 ))  # fmt: skip
 _KATAKANA_STOP = frozenset((
     "エンジニア", "オフライン", "リアル", "ハイブリッド", "ジャンル", "テーマ", "スケジュール", "サイト",
@@ -93,6 +101,7 @@ class _Reading:
     sort: str | None
     generic: bool
     page_size: int | None
+    negated: frozenset[str]  # categories of words the user ruled out ("東京以外" → {"place"})
 
 
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:
@@ -118,8 +127,10 @@ def _read(question: str, now: dt.datetime) -> _Reading:
     original = unicodedata.normalize("NFKC", question)
     text = normalize(question)
     when, spans = parse_when(text, now)
-    hits: list[Hit] = scan(_mask(text, spans))
-    masked = _mask(text, spans + [(h.start, h.end) for h in hits])
+    scanned: list[Hit] = scan(_mask(text, spans))
+    masked = _mask(text, spans + [(h.start, h.end) for h in scanned])
+    ruled_out = [h for h in scanned if h.category in ("topic", "kind", "place") and _NEGATION.match(text, h.end)]
+    hits = [h for h in scanned if h not in ruled_out]
     topics = tuple(dict.fromkeys(h.value for h in hits if h.category == "topic"))
     kinds = [h.value for h in hits if h.category == "kind"]
     places = tuple(dict.fromkeys(s for h in hits if h.category == "place" for s in PLACES[h.value].slugs))
@@ -135,6 +146,7 @@ def _read(question: str, now: dt.datetime) -> _Reading:
         sort=sorts[-1] if sorts else None,
         generic=any(h.category == "generic" for h in hits),
         page_size=page_size,
+        negated=frozenset(h.category for h in ruled_out),
     )
 
 
@@ -158,15 +170,15 @@ def _merge(previous: Criteria, reading: _Reading, text: str) -> Criteria:
     merged = previous.with_changes(page=1)
     if reading.topics or reading.words:
         merged = merged.with_changes(topics=reading.topics, words=reading.words)
-    elif _ANY_TOPIC.search(text):
+    elif _ANY_TOPIC.search(text) or "topic" in reading.negated:
         merged = merged.with_changes(topics=(), words=())
     if reading.kind:
         merged = merged.with_changes(kind=reading.kind)
-    elif reading.generic or _ANY_KIND.search(text):
+    elif reading.generic or _ANY_KIND.search(text) or "kind" in reading.negated:
         merged = merged.with_changes(kind=None)
     if reading.places:
         merged = merged.with_changes(places=reading.places)
-    elif _ANY_PLACE.search(text):
+    elif _ANY_PLACE.search(text) or "place" in reading.negated:
         merged = merged.with_changes(places=())
     if reading.when:
         when = reading.when
@@ -202,8 +214,8 @@ def parse_intent(question: str, now: dt.datetime, previous: Criteria | None = No
     when = reading.when if reading.when and not reading.when.anytime else None
     parts = sum(bool(x) for x in (reading.topics or reading.words, reading.kind, reading.places, when))
     anytime = bool(reading.when and reading.when.anytime)
-    lifts = anytime or any(p.search(text) for p in (_ANY_PLACE, _ANY_TOPIC, _ANY_KIND))
-    searchy = parts > 0 or bool(reading.sort) or reading.generic or lifts
+    lifts = anytime or bool(reading.negated) or any(p.search(text) for p in (_ANY_PLACE, _ANY_TOPIC, _ANY_KIND))
+    searchy = parts > 0 or bool(reading.sort) or reading.generic or lifts or reading.page_size is not None
     if _MORE.search(text) and parts == 0:
         if previous is not None:
             return SearchIntent(previous.with_changes(page=previous.page + 1), followup=True, next_page=True)

@@ -85,6 +85,18 @@ def _part_of_month(year: int, month: int, part: str) -> When:
     return When(dates=_days(dt.date(year, month, lo), dt.date(year, month, hi)))
 
 
+_WEEKEND = "(土日|週末|土曜日?|日曜日?)"
+
+
+def _weekends_of(today: dt.date, year: int, month: int, which: str) -> When:
+    """The Saturdays and/or Sundays of one month ("12月の土日", "来月の土曜"), from today on in this month."""
+    wanted = {5} if which.startswith("土曜") else {6} if which.startswith("日曜") else {5, 6}
+    last = calendar.monthrange(year, month)[1]
+    days = [dt.date(year, month, d) for d in range(1, last + 1) if dt.date(year, month, d).weekday() in wanted]
+    days = [d for d in days if d >= today] or days
+    return When(dates=tuple(f"{d:%Y%m%d}" for d in days), include_past=days[-1] < today)
+
+
 def _monday(today: dt.date, weeks: int = 0) -> dt.date:
     return today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=weeks)
 
@@ -162,6 +174,11 @@ _RULES: tuple[tuple[str, Handler], ...] = (
      if 1 <= _n(m, 3) <= 12 else None),
     (r"(今月|来月|再来月)の?" + _PART,
      lambda m, t: _part_of_month(*_shift(t.year, t.month, _RELATIVE[m.group(1)]), m.group(2))),
+    (r"(?:(\d{4})年|(来年|今年|再来年)の?)?(?<!\d)(\d{1,2})月の?" + _WEEKEND,
+     lambda m, t: _weekends_of(t, *_next_month(t, _n(m, 3), m.group(2), m.group(1)), m.group(4))
+     if 1 <= _n(m, 3) <= 12 else None),
+    (r"(今月|来月|再来月)の?" + _WEEKEND,
+     lambda m, t: _weekends_of(t, *_shift(t.year, t.month, _RELATIVE[m.group(1)]), m.group(2))),
     (r"(?<!\d)(\d{1,2})月(?:から|〜|~|-|ー)(\d{1,2})月",
      lambda m, t: _month_range(t, _n(m, 1), _n(m, 2))),
     (r"(\d{4})年(\d{1,2})月", lambda m, t: When(months=(_ym(_n(m, 1), _n(m, 2)),)) if 1 <= _n(m, 2) <= 12 else None),
@@ -172,6 +189,14 @@ _RULES: tuple[tuple[str, Handler], ...] = (
     (r"(\d{4})年(?!\d)", lambda m, t: When(months=tuple(_ym(_n(m, 1), i) for i in range(1, 13)))),
     (r"(今年の|来年の|この)?(春|夏|秋|冬)(?=休み|の|に|は|頃|ごろ|開催|で|、|。|\?|!|$|\s|ある|っぽ)",
      lambda m, t: _season(t, m.group(1), m.group(2))),
+    (r"(?<![a-z])next month(?![a-z])", lambda m, t: _month_of(t, 1)),
+    (r"(?<![a-z])this month(?![a-z])", lambda m, t: _month_of(t, 0)),
+    (r"(?<![a-z])next weekend(?![a-z])", lambda m, t: _weekend(t, next_week=True)),
+    (r"(?<![a-z])(?:this )?weekend(?![a-z])", lambda m, t: _weekend(t)),
+    (r"(?<![a-z])next week(?![a-z])", lambda m, t: _week(t, 1)),
+    (r"(?<![a-z])this week(?![a-z])", lambda m, t: _week(t, 0)),
+    (r"(?<![a-z])tomorrow(?![a-z])", lambda m, t: _day_when(t, t + dt.timedelta(days=1))),
+    (r"(?<![a-z])(?:today|tonight)(?![a-z])", lambda m, t: _day_when(t, t)),
     (r"再来月", lambda m, t: _month_of(t, 2)),
     (r"来月", lambda m, t: _month_of(t, 1)),
     (r"今月", lambda m, t: _month_of(t, 0)),

@@ -1,8 +1,8 @@
 """Markdown answers from ``search_connpass`` results, in the format the Bedrock prompt asks for.
 
-One intro line, up to five events (title link, 📅 date, 📍 place, 👥 capacity, 💡 one-line reason), then how
-to see more or refine. Zero results suggest broader searches the offline model itself understands; tool
-errors pass on the tool's Japanese message with what to do next.
+One intro line, one page of events (five unless the user asked for more; title link, 📅 date, 📍 place,
+👥 capacity, 💡 one-line reason), then how to see more or refine. Zero results suggest broader searches the
+offline model itself understands; tool errors pass on the tool's Japanese message with what to do next.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 
 from agent.models.offline.criteria import Criteria, place_text, subject_label, time_text
 
-MAX_EVENTS = 5
+#: The tool's largest page. A page is shown whole ("10件見せて"): an event cut from it could never be seen.
+MAX_EVENTS = 10
 CATCH_CHARS = 40
 
 _ORDER = {"date": "開催日の近い順", "popular": "参加者の多い順", "newest": "新着順"}
@@ -33,8 +34,13 @@ def condition(criteria: Criteria) -> str:
     return f"{when}{where}{'開催された' if past else '開催される'}{flavour}{subject + 'の' if subject else ''}{noun}"
 
 
+def _literal(text: str) -> str:
+    """Organiser-written text shown as is: no link, image, emphasis or HTML of its own (tool results are data)."""
+    return re.sub(r"([\[\]\\*_`<>])", r"\\\1", text)
+
+
 def _link(title: str, url: str) -> str:
-    text = re.sub(r"([\[\]\\*_`])", r"\\\1", title) or "（タイトルなし）"
+    text = _literal(title) or "（タイトルなし）"
     safe_url = url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
     return f"[{text}]({safe_url})" if safe_url.startswith(("https://", "http://")) else text
 
@@ -64,10 +70,13 @@ def _place(event: Mapping[str, Any]) -> str:
         return "オンライン"
     place, prefecture = str(event.get("place") or ""), str(event.get("prefecture") or "")
     place = place or str(event.get("address") or "") or prefecture or "会場未定"
-    return f"{place}（{prefecture}）" if prefecture and prefecture not in place else place
+    return _literal(f"{place}（{prefecture}）" if prefecture and prefecture not in place else place)
 
 
 def is_past(event: Mapping[str, Any]) -> bool:
+    """Over already: the tool's ``ended`` flag (an ongoing multi-day event started earlier but is not past)."""
+    if isinstance(event.get("ended"), bool):
+        return bool(event["ended"])
     days = event.get("days_until")
     return isinstance(days, int) and days < 0
 
@@ -79,6 +88,8 @@ def reason(event: Mapping[str, Any], criteria: Criteria) -> str:
     accepted, limit = _int(event.get("accepted")), _int(event.get("limit"))
     if is_past(event) or criteria.include_past:
         bits.append("開催済み")
+    elif isinstance(days, int) and days < 0:
+        bits.append("開催中")
     elif days == 0:
         bits.append("本日開催")
     elif days == 1:
@@ -103,7 +114,7 @@ def reason(event: Mapping[str, Any], criteria: Criteria) -> str:
         bits.append("初心者歓迎")
     if len(bits) < 2 and catch:
         short = catch if len(catch) <= CATCH_CHARS else catch[: CATCH_CHARS - 1] + "…"
-        bits.append(f"「{short}」")
+        bits.append(f"「{_literal(short)}」")
     if not bits:
         bits.append("オンラインなので全国から参加できます" if event.get("online") else "条件にぴったりのイベントです")
     return " / ".join(bits[:3])
@@ -169,7 +180,7 @@ def _broaden(criteria: Criteria) -> list[str]:
 def write_results(result: Mapping[str, Any], criteria: Criteria, *, note: str = "") -> str:
     """The answer for a successful search (``result`` is the tool's JSON payload; ``note`` opens it)."""
     events: Sequence[Mapping[str, Any]] = [e for e in result.get("events") or [] if isinstance(e, Mapping)]
-    events = list(events)[:MAX_EVENTS]
+    events = list(events)[: min(MAX_EVENTS, max(1, criteria.page_size))]
     total = _int(result.get("total"))
     page = max(1, _int(result.get("page")) or criteria.page)
     size = max(1, criteria.page_size)

@@ -230,6 +230,17 @@ def test_more_turns_the_page_and_follow_ups_change_one_thing() -> None:
                     [BY_URL[u] for u in _links(python)])  # fmt: skip
 
 
+def test_asking_for_every_result_shows_every_result() -> None:
+    agent = _agent()
+    first = _ask(agent, "Rustのイベント")
+    total = int(re.search(r"(\d+) 件見つかりました", first).group(1))  # type: ignore[union-attr]
+    assert 5 < total <= 10
+    everything = _links(_ask(agent, "全部見せて"))
+    assert _tool_inputs(agent)[-1]["keywords"] == ["Rust"]
+    assert len(everything) == total
+    _assert_matches(Case("", topic=("rust",)), [BY_URL[u] for u in everything])
+
+
 def test_zero_results_suggest_broader_searches_that_work() -> None:
     agent = _agent()
     answer = _ask(agent, "来月沖縄でHaskellのハッカソンある？")

@@ -64,6 +64,11 @@ def previous_of(question: str) -> Criteria:
         ("Pythonのイベントを10件", {"keywords": ["Python"], "page_size": 10}),
         ("Zigの勉強会ある？", {"keywords": ["Zig"]}),
         ("過去のTypeScriptイベント", {"keywords": ["TypeScript"], "include_past": True}),
+        ("来月の土日に東京で勉強会ある？", {"prefectures": ["tokyo"], "dates": [
+            "20261205", "20261206", "20261212", "20261213", "20261219", "20261220", "20261226", "20261227"]}),
+        ("東京以外のRustイベント", {"keywords": ["Rust"]}),  # never the very place the user ruled out
+        ("オンライン以外でAIの勉強会", {"any_keywords": ["生成AI", "LLM", "機械学習", "AIエージェント", "人工知能"]}),
+        ("Rust events in Tokyo next month", {"keywords": ["Rust"], "prefectures": ["tokyo"], "months": ["202612"]}),
     ],
 )  # fmt: skip
 def test_new_questions(question: str, expected: dict[str, Any]) -> None:
@@ -176,3 +181,24 @@ def test_criteria_survive_the_round_trip_through_the_tool_input() -> None:
 def test_odd_previous_inputs_are_tolerated() -> None:
     odd = {"keywords": "TypeScript", "prefectures": [None, "OSAKA"], "page": "2", "sort": "random", "page_size": True}
     assert Criteria.from_tool_input(odd) == Criteria(places=("osaka",))
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "changes"),
+    [
+        ("大阪じゃなくて京都で", {"prefectures": ["kyoto"]}),
+        ("大阪以外で", {"prefectures": None}),
+        ("Pythonじゃなくて Goは？", {"keywords": None, "any_keywords": ["Golang", "Go言語", "Gopher"]}),
+        ("2件だけ", {"page_size": 2}),
+        ("10件見せて", {"page_size": 10}),
+        ("全部見せて", {"page_size": 10}),
+    ],
+)
+def test_follow_ups_that_rule_something_out_or_resize_the_page(follow_up: str, changes: dict[str, Any]) -> None:
+    previous = previous_of("大阪のPythonイベント")
+    expected = {**PAGE, "keywords": ["Python"], "prefectures": ["osaka"], **changes}
+    assert tool_input(follow_up, previous) == {k: v for k, v in expected.items() if v is not None}
+
+
+def test_an_ordinal_is_not_a_page_size() -> None:
+    assert parse_intent("ありがとう、2件目がよさそう", NOW, previous_of("Rustのイベント")) == ChatIntent("thanks")

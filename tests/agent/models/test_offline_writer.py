@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -82,6 +83,18 @@ def test_titles_cannot_break_the_markdown() -> None:
     assert "### 怪しいリンク" in write_results(result([event(title="怪しいリンク", url="javascript:alert(1)")]), TS)
 
 
+def test_organiser_text_cannot_add_links_or_images() -> None:
+    sneaky = event(
+        place="[公式サイトはこちら](https://phish.example/login)",
+        catch="![](https://tracker.example/p.png)<img src=x onerror=alert(1)>",
+        accepted=50,  # no other reason for the line, so the catch is quoted
+    )
+    answer = write_results(result([sneaky]), TS)
+    links = re.findall(r"(?<!\\)\]\((\S+?)\)", answer)
+    assert links == ["https://ts.sample-connpass.example/event/1/"]  # the event's own link only
+    assert not re.search(r"(?<!\\)<img", answer) and "\\[公式サイトはこちら\\]" in answer
+
+
 def test_more_results_than_shown_and_the_next_page() -> None:
     events = [event(id=i, title=f"E{i}", url=f"https://x.example/{i}") for i in range(5)]
     first = write_results(result(events, total=12, has_more=True), TS)
@@ -102,6 +115,12 @@ def test_at_most_five_events_are_shown() -> None:
     assert write_results(result(events), TS).count("### ") == 5
 
 
+def test_a_larger_page_the_user_asked_for_is_shown_whole() -> None:
+    events = [event(id=i, title=f"E{i}", url=f"https://x.example/{i}") for i in range(10)]
+    answer = write_results(result(events), TS.with_changes(page_size=10))
+    assert answer.count("### ") == 10  # "10件見せて": a cut event would be on no page at all
+
+
 def test_sample_data_is_labelled() -> None:
     assert "サンプルデータ" in write_results(result([event()], source="sample"), TS)
 
@@ -118,6 +137,11 @@ def test_sample_data_is_labelled() -> None:
         (Criteria(topics=("React", "Vue.js"), places=("osaka", "kyoto", "hyogo", "nara", "shiga", "wakayama")),
          "今後関西で開催される「React」または「Vue.js」のイベント"),
         (Criteria(months=tuple(f"2027{m:02d}" for m in range(1, 13))), "2027年に開催されるイベント"),
+        (Criteria(months=("202703", "202704", "202705")), "2027年3月〜5月に開催されるイベント"),
+        (Criteria(months=("202612", "202701")), "2026年12月〜2027年1月に開催されるイベント"),
+        (Criteria(places=("tokyo",), dates=("20261205", "20261206", "20261212", "20261213")),
+         "2026年12月の土日に東京都で開催されるイベント"),
+        (Criteria(dates=("20261205", "20261212", "20261219")), "2026年12月の土曜日に開催されるイベント"),
     ],
 )  # fmt: skip
 def test_condition_phrases(criteria: Criteria, phrase: str) -> None:
@@ -187,3 +211,10 @@ def test_small_events_are_not_called_popular_even_when_sorting_by_popularity() -
     assert "人気（" not in small
     big = write_results(result([event(days_until=40, accepted=45, limit=300, catch="")]), popular)
     assert "- 💡 人気（参加者 45人）" in big
+
+
+def test_an_ongoing_multi_day_event_is_not_called_past() -> None:
+    ongoing = event(days_until=-1, ended=False, date="2026年11月23日(月) 10:00〜11月25日(水) 18:00")
+    answer = write_results(result([ongoing]), TS)
+    assert "開催済み" not in answer
+    assert "- 💡 開催中" in answer

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import AsyncGenerator, Iterator
 from typing import Any
 
 import httpx
@@ -11,6 +13,7 @@ import pytest
 
 from agent.runtime.server import create_app
 from tests.agent.runtime.conftest import SESSION_A, SESSION_B, make_service
+from tests.fixtures.scripted_model import ScriptedModel, text_events
 from tests.fixtures.uvicorn_server import serve_asgi
 
 HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"
@@ -100,3 +103,43 @@ def test_bad_payloads_are_json_errors(base_url: str, payload: Any) -> None:
 
 def test_missing_session_header_is_invalid(base_url: str) -> None:
     assert invoke(base_url, None, {"prompt": "hi"}).json()["error"]["code"] == "invalid_request"
+
+
+class Dawdling(ScriptedModel):
+    """Streams one short delta every 0.1 s for about 3 s, and notes whether it was cut off."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outcome = "running"
+
+    async def stream(self, messages: Any, *args: Any, **kwargs: Any) -> AsyncGenerator[Any, None]:
+        try:
+            for item in text_events("ゆっくり" * 30, chunk=4):
+                yield item
+                await asyncio.sleep(0.1)
+            self.outcome = "finished"
+        except (asyncio.CancelledError, GeneratorExit):
+            self.outcome = "cancelled"
+            raise
+
+
+def test_client_disconnect_mid_stream_cancels_the_turn() -> None:
+    model = Dawdling()
+    service = make_service(model)
+    session_id = "leaving-" + "l" * 30
+    try:
+        with serve_asgi(create_app(service)) as url:
+            payload = {"prompt": "長い回答", "stream": True}
+            with httpx.stream("POST", f"{url}/invocations", json=payload, headers={HEADER: session_id}) as response:
+                first = next(line for line in response.iter_lines() if line.startswith("data: "))
+            assert json.loads(first[6:])["type"] == "text"
+            deadline = time.monotonic() + 2.0  # the whole answer would take about 3 s
+            while model.outcome == "running" and time.monotonic() < deadline:
+                time.sleep(0.02)
+            session = service.sessions._sessions[session_id]
+            while session.active and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert model.outcome == "cancelled"
+            assert session.active == 0 and session.agent.messages == []  # released, and nothing half-written kept
+    finally:
+        service.close()

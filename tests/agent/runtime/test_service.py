@@ -52,6 +52,7 @@ def test_history_claimed_but_missing_is_session_expired(service: Any) -> None:
         (None, {"prompt": "ok"}),
         ("short", {"prompt": "ok"}),
         ("x" * 257, {"prompt": "ok"}),
+        (12345678901234567890123456789012345, {"prompt": "ok"}),  # in-process callers: "never raises" holds
     ],
 )
 def test_bad_requests_are_invalid_request(service: Any, session_id: Any, payload: Any) -> None:

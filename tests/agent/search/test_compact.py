@@ -50,3 +50,10 @@ def test_online_event() -> None:
     compact = compact_event(event(8, "2026-12-05T10:00:00+09:00", address="", place="オンライン（Zoom）"), NOW)
     assert compact["online"] is True
     assert compact["prefecture"] == "オンライン"
+
+
+def test_ended_flag_follows_the_end_not_the_start() -> None:
+    ongoing = event(9, "2026-11-23T10:00:00+09:00", ended_at="2026-11-25T18:00:00+09:00")
+    assert compact_event(ongoing, NOW)["ended"] is False
+    assert compact_event(ongoing, NOW)["days_until"] == -1
+    assert compact_event(event(10, "2026-11-20T10:00:00+09:00"), NOW)["ended"] is True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from agent.clock import JST
-from agent.search.rules import month_window, page_of, rank, recommendable
+from agent.search.rules import month_window, page_of, past_window, rank, recommendable
 from tests.agent.search.events import event
 
 NOW = dt.datetime(2026, 11, 24, 10, 30, tzinfo=JST)
@@ -60,3 +60,7 @@ def test_page_of() -> None:
     second, more = page_of(items, 2, 5)
     assert [e["id"] for e in second] == [5, 6] and not more
     assert page_of(items, 3, 5) == ([], False)
+
+
+def test_past_window_crosses_the_year_backwards() -> None:
+    assert past_window(dt.datetime(2027, 1, 5, 0, 30, tzinfo=JST)) == ("202611", "202612", "202701")

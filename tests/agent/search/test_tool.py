@@ -12,6 +12,7 @@ from strands import Agent
 from agent.clock import JST, fixed_clock
 from agent.errors import SourceError
 from agent.search import make_search_tool
+from agent.search.tool import _QueryCache
 from agent.sources.base import SearchQuery, SearchResult
 from agent.sources.sample import SampleCatalogue
 from tests.agent.search.events import event
@@ -116,3 +117,66 @@ def test_output_on_the_sample_catalogue_is_small_and_plain(arguments: dict[str, 
     for shown in data["events"]:
         assert shown["open_status"] not in ("close", "cancelled")
         assert dt.datetime.fromisoformat(shown["ended_at"]) > NOW
+
+
+class PagedSource:
+    """Serves ``events`` 100 at a time like connpass (``start``/``count``), optionally failing on later pages."""
+
+    name = "connpass"
+
+    def __init__(self, events: list[dict[str, Any]], available: int | None = None, fail_after: int = 0) -> None:
+        self.events = events
+        self.available = len(events) if available is None else available
+        self.fail_after = fail_after
+        self.starts: list[int] = []
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        self.starts.append(query.start)
+        if self.fail_after and len(self.starts) > self.fail_after:
+            raise SourceError("rate_limited")
+        page = self.events[query.start - 1 : query.start - 1 + query.count]
+        return SearchResult(len(page), self.available, query.start, page)
+
+
+def many(count: int) -> list[dict[str, Any]]:
+    return [event(1000 + i, f"2026-12-{1 + i % 28:02d}T10:00:00+09:00", accepted=i % 40) for i in range(count)]
+
+
+def test_popular_ranking_and_total_see_matches_beyond_the_first_source_page() -> None:
+    events = many(150)
+    events[120]["accepted"] = 49  # the most popular match sits on the source's second page
+    source = PagedSource(events)
+    status, data = call(source, sort="popular")
+    assert status == "success"
+    assert source.starts == [1, 101]
+    assert data["total"] == 150
+    assert data["events"][0]["id"] == events[120]["id"]
+
+
+def test_source_pages_are_capped_and_a_failing_later_page_keeps_what_was_read() -> None:
+    capped = PagedSource(many(400))
+    assert call(capped)[1]["total"] == 300 and capped.starts == [1, 101, 201]
+    flaky = PagedSource(many(150), fail_after=1)
+    status, data = call(flaky)
+    assert (status, data["total"], flaky.starts) == ("success", 100, [1, 101])
+
+
+def test_past_search_without_a_time_looks_at_recent_months_not_all_of_history() -> None:
+    source = RecordingSource()
+    call(source, keywords=["Rust"], include_past=True)
+    (query,) = source.queries
+    assert query.ym == ("202609", "202610", "202611")
+
+
+def test_cache_keeps_slim_events_and_drops_expired_entries() -> None:
+    clock = {"now": 100.0}
+    cache = _QueryCache(300.0, size=8, monotonic=lambda: clock["now"])
+    full = event(1, "2026-12-01T10:00:00+09:00", description="<p>" + "長い説明" * 1000 + "</p>")
+    cache.put(SearchQuery(keyword=("Go",)), SearchResult(1, 1, 1, [full]))
+    cached = cache.get(SearchQuery(keyword=("Go",)))
+    assert cached is not None and "description" not in cached.events[0]  # kilobytes the tool never reads
+    assert cached.events[0]["title"] == full["title"] and "description" in full  # the caller's event is untouched
+    clock["now"] += 301
+    assert cache.get(SearchQuery(keyword=("Go",))) is None
+    cache.put(SearchQuery(keyword=("Rust",)), SearchResult(0, 0, 1, []))
+    assert len(cache) == 1  # the expired entry is gone, not kept until the cache fills up

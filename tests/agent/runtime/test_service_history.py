@@ -1,0 +1,151 @@
+"""ChatService history across long sessions: the sliding window, failed and cancelled turns, reported events."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from agent.clock import fixed_clock
+from agent.config import Settings
+from agent.runtime.service import HISTORY_WINDOW, ChatService
+from agent.sources.base import SearchQuery, SearchResult
+from tests.agent.runtime.conftest import NOW, SESSION_A, make_service
+from tests.agent.search.events import event
+from tests.fixtures.scripted_model import ScriptedModel, text_events, tool_events
+
+EVENT = event(7, "2026-12-05T10:00:00+09:00", title="Rust 勉強会")
+
+
+class OneEventSource:
+    name = "sample"
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        return SearchResult(1, 1, 1, [EVENT])
+
+
+class SearchThenAnswer(ScriptedModel):
+    """Each turn: say a few words and search, then recommend the event the tool returned (or fail on demand)."""
+
+    def __init__(self, preamble: str = "") -> None:
+        super().__init__()
+        self.preamble = preamble
+        self.fail = False
+        self.searches = 0
+
+    async def stream(self, messages: Any, *args: Any, **kwargs: Any) -> AsyncGenerator[Any, None]:
+        results = [b["toolResult"] for b in messages[-1]["content"] if "toolResult" in b]
+        if not results:
+            self.searches += 1
+            if self.preamble:
+                for item in text_events(self.preamble)[:-2]:  # the words, then the tool call in the same message
+                    yield item
+                yield {"contentBlockStop": {}}
+                for item in tool_events(f"t{self.searches}", "search_connpass", {"keywords": ["Rust"]})[1:]:
+                    yield item
+                return
+            for item in tool_events(f"t{self.searches}", "search_connpass", {"keywords": ["Rust"]}):
+                yield item
+            return
+        if self.fail:
+            raise RuntimeError("model down")
+        shown = json.loads(results[0]["content"][0]["text"])["events"][0]
+        for item in text_events(f"見つかりました: [{shown['title']}]({shown['url']})"):
+            yield item
+
+
+def service_with(model: Any) -> ChatService:
+    return ChatService(Settings(), OneEventSource(), model, clock=fixed_clock(NOW))
+
+
+def roles(service: ChatService) -> list[str]:
+    return [m["role"] for m in service.sessions._sessions[SESSION_A].agent.messages]
+
+
+def fill_window(service: ChatService) -> int:
+    """Enough turns that the sliding window has started dropping the oldest messages."""
+    turns = HISTORY_WINDOW // 4 + 2
+    for turn in range(turns):
+        assert "response" in service.invoke(SESSION_A, {"prompt": f"質問{turn}", "turn": turn})
+    return turns
+
+
+def test_events_are_reported_after_the_window_slides() -> None:
+    service = service_with(SearchThenAnswer())
+    try:
+        turns = fill_window(service)
+        body = service.invoke(SESSION_A, {"prompt": "もう一度", "turn": turns})
+    finally:
+        service.close()
+    assert EVENT["url"] in body["response"]
+    assert [e["id"] for e in body["events"]] == [7]  # the answer links it, so the UI must get it too
+
+
+def test_failed_turn_after_a_tool_call_restores_the_history_when_the_window_is_full() -> None:
+    model = SearchThenAnswer()
+    service = service_with(model)
+    try:
+        turns = fill_window(service)
+        before = list(service.sessions._sessions[SESSION_A].agent.messages)
+        model.fail = True
+        assert service.invoke(SESSION_A, {"prompt": "失敗する質問", "turn": turns})["error"]["code"] == (
+            "agent_unavailable"
+        )
+        after = service.sessions._sessions[SESSION_A].agent.messages
+        assert after == before  # no dangling question, tool call or tool result from the failed turn
+        model.fail = False
+        assert "response" in service.invoke(SESSION_A, {"prompt": "再送", "turn": turns})
+        sequence = roles(service)
+        assert all(a != b for a, b in itertools.pairwise(sequence))  # user and assistant alternate
+    finally:
+        service.close()
+
+
+def test_words_before_a_tool_call_are_kept_apart_from_the_answer() -> None:
+    service = service_with(SearchThenAnswer(preamble="検索します。"))
+    try:
+        body = service.invoke(SESSION_A, {"prompt": "Rust"})
+    finally:
+        service.close()
+    assert body["response"].startswith("検索します。\n\n見つかりました: ")
+
+
+class Slow(ScriptedModel):
+    """Streams slowly; when cancelled it takes a moment to close, as a provider closing its HTTP stream does."""
+
+    async def stream(self, messages: Any, *args: Any, **kwargs: Any) -> AsyncGenerator[Any, None]:
+        try:
+            for item in text_events("ゆっくり答えます。" * 8):
+                yield item
+                await asyncio.sleep(0.05)
+        except asyncio.CancelledError:
+            await asyncio.sleep(0.2)
+            raise
+
+
+def test_closing_a_stream_early_returns_once_the_turn_has_unwound() -> None:
+    service = make_service(Slow())
+    try:
+        service.invoke(SESSION_A, {"prompt": "最初"})
+        history = list(service.sessions._sessions[SESSION_A].agent.messages)
+        events = service.stream(SESSION_A, {"prompt": "途中でやめる", "turn": 1})
+        assert next(events)["type"] == "text"
+        started = time.monotonic()
+        events.close()
+        assert time.monotonic() - started < 1.0
+        session = service.sessions._sessions[SESSION_A]
+        # Right away, not eventually: the caller may send the next question immediately.
+        assert (session.active, session.lock.locked()) == (0, False)
+        assert session.agent.messages == history
+    finally:
+        service.close()
+
+
+def test_a_closed_service_answers_with_an_error_instead_of_hanging() -> None:
+    service = make_service()
+    service.close()
+    body = service.invoke(SESSION_A, {"prompt": "まだいますか"})
+    assert body["error"]["code"] == "agent_unavailable"
