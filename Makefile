@@ -12,8 +12,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 demo: $(VENV)/.stamp-runtime
 	$(PY) -m streamlit run streamlit_app.py --server.address 127.0.0.1 --server.port 8501
 
-## test: every check CI runs: lint, types, Python tests (agent, proxy, Streamlit, CDK), SPA unit + browser tests
-test: setup-dev lint typecheck test-py test-spa
+## test: every check CI runs: lint, types, SPA unit + browser tests (builds spa/dist), Python tests (agent, proxy, Streamlit, CDK)
+test: setup-dev lint typecheck test-spa test-py
 
 setup: $(VENV)/.stamp-runtime
 setup-dev: $(VENV)/.stamp-dev spa/node_modules/.stamp infra/node_modules/.stamp /usr/bin/chromium
