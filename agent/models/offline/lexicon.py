@@ -106,6 +106,7 @@ TOPICS: tuple[Topic, ...] = (
     _t("MySQL", aliases=("マイエスキューエル",)),
     _t("セキュリティ", ("セキュリティ", "Security"), ("security", "脆弱性", "セキュア", "情報セキュリティ")),
     _t("CTF"),
+    _t("インフラ", ("インフラ", "SRE", "Terraform", "Kubernetes"), ("infra", "インフラエンジニア", "インフラ系")),
     _t("SRE", aliases=("サイトリライアビリティ",)),
     _t("DevOps", aliases=("デブオプス",)),
     _t("オブザーバビリティ", ("オブザーバビリティ", "Observability"), ("observability", "可観測性", "o11y")),

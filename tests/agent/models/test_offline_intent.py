@@ -69,6 +69,7 @@ def previous_of(question: str) -> Criteria:
         ("東京以外のRustイベント", {"keywords": ["Rust"]}),  # never the very place the user ruled out
         ("オンライン以外でAIの勉強会", {"any_keywords": ["生成AI", "LLM", "機械学習", "AIエージェント", "人工知能"]}),
         ("Rust events in Tokyo next month", {"keywords": ["Rust"], "prefectures": ["tokyo"], "months": ["202612"]}),
+        ("インフラ系", {"any_keywords": ["インフラ", "SRE", "Terraform", "Kubernetes"]}),
     ],
 )  # fmt: skip
 def test_new_questions(question: str, expected: dict[str, Any]) -> None:
