@@ -32,8 +32,8 @@ def test_dockerfile_builds_a_small_arm64_non_root_image() -> None:
     kinds = [kind for kind, _ in steps]
     assert steps[0] == ("FROM", "--platform=linux/arm64 python:3.13-slim-bookworm")
     copies = [arg for kind, arg in steps if kind == "COPY"]
-    assert copies == ["requirements.txt /app/requirements.txt", ". /app/agent"]
-    assert ("RUN", "pip install --no-compile -r /app/requirements.txt") in steps
+    assert copies == ["requirements.txt constraints.txt /app/", ". /app/agent"]
+    assert ("RUN", "pip install --no-compile -r /app/requirements.txt -c /app/constraints.txt") in steps
     user = next(arg for kind, arg in steps if kind == "USER")
     assert user not in ("root", "0")
     assert kinds.index("USER") < kinds.index("CMD")
@@ -47,6 +47,16 @@ def test_agent_requirements_are_pinned_and_agent_only() -> None:
     names = {line.split("==")[0].lower() for line in requirements}
     assert "strands-agents" in names and "bedrock-agentcore" in names
     assert not names & {"streamlit", "pytest", "aws-cdk-lib", "playwright"}
+
+
+def test_image_constraints_pin_every_direct_requirement_at_the_same_version() -> None:
+    def pins(name: str) -> dict[str, str]:
+        lines = (AGENT / name).read_text().splitlines()
+        return dict(line.lower().split("==") for line in lines if line and not line.startswith("#"))
+
+    direct, locked = pins("requirements.txt"), pins("constraints.txt")
+    assert {name: locked.get(name) for name in direct} == direct
+    assert len(locked) > len(direct)  # the transitive packages are pinned too
 
 
 def _image_layout(root: Path) -> Path:
