@@ -72,6 +72,7 @@ describe("card lines", () => {
 
   it("names online venues and does not repeat the prefecture", () => {
     expect(eventPlace({ ...base, online: true, place: "Zoom" })).toBe("オンライン（Zoom）");
+    expect(eventPlace({ ...base, online: true, place: "オンライン（Zoom）" })).toBe("オンライン（Zoom）");
     expect(eventPlace({ ...base, place: "東京都渋谷区のホール" })).toBe("東京都渋谷区のホール");
     expect(eventPlace({ ...base, place: null })).toBe("東京都");
   });

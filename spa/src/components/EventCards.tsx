@@ -34,7 +34,8 @@ export function eventDate(event: ChatEvent): string | null {
 /** 📍 line: "オンライン" for online events, otherwise the venue with its prefecture. */
 export function eventPlace(event: ChatEvent): string | null {
   if (event.online) {
-    return event.place !== null && event.place !== "オンライン" ? `オンライン（${event.place}）` : "オンライン";
+    if (event.place === null || event.place.startsWith("オンライン")) return event.place ?? "オンライン";
+    return `オンライン（${event.place}）`;
   }
   if (event.place !== null && event.prefecture !== null && !event.place.includes(event.prefecture)) {
     return `${event.place}（${event.prefecture}）`;
