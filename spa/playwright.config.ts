@@ -1,7 +1,8 @@
 /**
  * Browser tests in Debian's Chromium (/usr/bin/chromium; `npx playwright install` cannot download here)
- * against the local production path: `python -m proxy.local` serving spa/dist and the Chat API, with the
- * real agent in process on the offline model and the bundled sample catalogue. Nothing leaves 127.0.0.1.
+ * against the whole local production path: `python -m proxy.local --with-agent` serves spa/dist and the Chat
+ * API (the Lambda handlers), which call the real AgentCore app (`python -m agent serve`) over HTTP, on the
+ * offline model and the bundled sample catalogue. Nothing leaves 127.0.0.1.
  *
  * Environment:
  *   CONFEE_PYTHON        Python with the project's dependencies (default .venv/bin/python of the repository).
@@ -22,6 +23,7 @@ function freePort(): string {
 
 const external = process.env.CONFEE_E2E_BASE_URL;
 const port = external === undefined ? (process.env.CONFEE_E2E_PORT ??= freePort()) : "";
+const agentPort = external === undefined ? (process.env.CONFEE_E2E_AGENT_PORT ??= freePort()) : "";
 const baseURL = external ?? `http://127.0.0.1:${port}`;
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const python = process.env.CONFEE_PYTHON ?? ".venv/bin/python";
@@ -62,14 +64,16 @@ export default defineConfig({
     external === undefined
       ? {
           // From the repository root, so `-m proxy.local` imports the project; it serves spa/dist.
-          command: `npm --prefix spa run build && ${python} -m proxy.local --host 127.0.0.1 --port ${port}`,
+          command:
+            `npm --prefix spa run build && ${python} -m proxy.local --host 127.0.0.1 --port ${port} ` +
+            `--with-agent --agent-port ${agentPort}`,
           cwd: repoRoot,
           url: `${baseURL}/api/health`,
           reuseExistingServer: false,
           timeout: 180_000,
           stdout: "ignore",
           stderr: "pipe",
-          env: { CONFEE_MODEL: "offline", CONFEE_EVENTS: "sample", CONFEE_AGENT: "local" },
+          env: { CONFEE_MODEL: "offline", CONFEE_EVENTS: "sample" },
           gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
         }
       : undefined,

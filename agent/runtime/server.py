@@ -26,6 +26,7 @@ def create_app(service: ChatService | None = None) -> BedrockAgentCoreApp:
     """Build the AgentCore app around ``service`` (default: configured from the environment)."""
     chat = service or ChatService.from_env()
     app = BedrockAgentCoreApp()
+    app.logger.propagate = False  # the SDK logs one JSON line per invocation itself; the root handler would repeat it
     app.add_middleware(JsonBodyGuard)
 
     @app.entrypoint
