@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import uuid
 from collections.abc import Mapping
@@ -79,7 +80,7 @@ def error_response(error: AgentError, event: Mapping[str, Any]) -> dict[str, Any
     """The Contract 2 error response for ``error`` (with ``Retry-After`` when throttled)."""
     extra: dict[str, str] = {}
     if error.retry_after is not None:
-        extra["Retry-After"] = str(max(1, round(error.retry_after)))
+        extra["Retry-After"] = str(max(1, math.ceil(error.retry_after)))  # never tell clients to come back early
     return json_response(error.status, error.to_body(), event, extra)
 
 

@@ -17,6 +17,7 @@ from botocore.stub import Stubber
 from urllib3.exceptions import ReadTimeoutError as Urllib3ReadTimeoutError
 
 from proxy.client.arn_transport import ArnAgentClient
+from proxy.client.errors import AgentError
 from proxy.handlers import chat
 from tests.proxy.apigw import SESSION, call, chat_body, event
 
@@ -243,6 +244,18 @@ def test_unexpected_bug_is_503_without_a_stack_trace(capsys: pytest.CaptureFixtu
     assert "boom" not in json.dumps(result.body) and "Traceback" not in json.dumps(result.body)
     record = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert record["level"] == "ERROR" and record["exception"] == "KeyError"
+
+
+def test_fractional_retry_after_is_rounded_up() -> None:
+    class Throttled:
+        target, label = "local", "throttled"
+
+        def invoke(self, *args: Any) -> Any:
+            raise AgentError("throttled", retry_after=4.2)
+
+    chat.use_client(Throttled())  # type: ignore[arg-type]
+    result = call(chat.handler, event(chat_body()))
+    assert (result.status, result.headers["Retry-After"]) == (429, "5")  # waiting 4 s would be too early
 
 
 def test_base64_body_is_accepted(stub: Stubber) -> None:
