@@ -7,15 +7,12 @@ starts the server from there, proving the package is self-contained: it imports 
 from __future__ import annotations
 
 import fnmatch
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
+
+from tests.fixtures.agent_server import running_agent_server
 
 AGENT = Path(__file__).resolve().parents[2] / "agent"
 
@@ -72,36 +69,13 @@ def _image_layout(root: Path) -> Path:
 def test_image_layout_serves_ping_on_its_own(tmp_path: Path) -> None:
     app = _image_layout(tmp_path)
     assert not (app / "agent" / "Dockerfile").exists()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONFEE_", "CONNPASS_", "PYTHONPATH"))}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "agent", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=app,
-        env={**env, "PYTHONSAFEPATH": "1", "PYTHONPATH": str(app)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/ping", timeout=1)
-                break
-            except httpx.TransportError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    output = server.stdout.read().decode() if server.stdout else ""
-                    raise AssertionError(f"agent did not start from the image layout:\n{output}") from None
-                time.sleep(0.2)
-        assert response.json()["status"] == "Healthy"
+    # PYTHONSAFEPATH keeps the repository off sys.path: only the copied package can be imported.
+    with running_agent_server({"PYTHONSAFEPATH": "1", "PYTHONPATH": str(app)}, cwd=app) as url:
+        assert httpx.get(f"{url}/ping", timeout=5).json()["status"] == "Healthy"
         answer = httpx.post(
-            f"http://127.0.0.1:{port}/invocations",
+            f"{url}/invocations",
             json={"prompt": "こんにちは"},
             headers={"X-Amzn-Bedrock-AgentCore-Runtime-Session-Id": "container-check-" + "c" * 24},
             timeout=30,
         ).json()
-        assert answer.get("response"), answer
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    assert answer.get("response"), answer
