@@ -11,14 +11,17 @@ import json
 import urllib.parse
 from typing import Any
 
+import httpx
 import pytest
 
 from agent.clock import JST, fixed_clock
 from agent.config import Settings
 from agent.models.bedrock import bedrock_model
+from agent.runtime.server import create_app
 from agent.runtime.service import ChatService
 from agent.sources.sample import SampleCatalogue
 from tests.fixtures.fake_bedrock import FakeBedrock, text_reply, tool_reply
+from tests.fixtures.uvicorn_server import serve_asgi
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=JST)
 SESSION = "bedrock-session-" + "0" * 24
@@ -74,3 +77,41 @@ def test_bedrock_model_runs_the_tool_loop_with_greedy_decoding() -> None:
     assert first["toolConfig"]["tools"][0]["toolSpec"]["name"] == "search_connpass"
     tool_result = second["messages"][-1]["content"][0]["toolResult"]
     assert "<" not in tool_result["content"][0]["text"]  # compact, HTML-free data reaches the model
+
+
+def bedrock_service(fake: FakeBedrock) -> ChatService:
+    settings = Settings(model="bedrock", region="ap-northeast-1")
+    model = bedrock_model(settings, endpoint_url=fake.url, retries={"total_max_attempts": 1})
+    return ChatService(settings, SampleCatalogue(), model, clock=fixed_clock(NOW), model_attempts=1)
+
+
+def test_bedrock_answer_streams_as_sse_through_the_agentcore_app() -> None:
+    with FakeBedrock(script).running() as fake:
+        service = bedrock_service(fake)
+        try:
+            with serve_asgi(create_app(service)) as url:
+                payload = {"prompt": "TypeScriptのカンファレンスある？", "stream": True}
+                headers = {"X-Amzn-Bedrock-AgentCore-Runtime-Session-Id": SESSION}
+                with httpx.stream("POST", f"{url}/invocations", json=payload, headers=headers, timeout=30) as answer:
+                    lines = [line[6:] for line in answer.iter_lines() if line.startswith("data: ")]
+        finally:
+            service.close()
+    events = [json.loads(line) for line in lines]
+    text = "".join(e["text"] for e in events if e["type"] == "text")
+    assert sum(e["type"] == "text" for e in events) > 1
+    assert text.startswith("見つかりました。") and "thinking" not in text
+    assert events[-1]["type"] == "done" and events[-1]["events"][0]["url"] in text
+
+
+def test_bedrock_throttling_in_the_stream_is_a_throttled_error() -> None:
+    def throttled(body: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        return [("!throttlingException", {"message": "Too many requests, please wait before trying again."})]
+
+    with FakeBedrock(throttled).running() as fake:
+        service = bedrock_service(fake)
+        try:
+            body = service.invoke(SESSION, {"prompt": "Rustの勉強会は？"})
+        finally:
+            service.close()
+    assert body["error"]["code"] == "throttled"
+    assert "混み合って" in body["error"]["message"]
