@@ -189,8 +189,10 @@ describe("App", () => {
       const alert = await screen.findByRole("alert");
       expect(alert).toHaveTextContent("3秒ほど待ってから再送信してください。");
       expect(within(alert).getByRole("button", { name: "再送信（あと3秒）" })).toBeDisabled();
+      expect(screen.getByRole("button", { name: "送信" })).toBeDisabled(); // a new question waits too
       await act(async () => vi.advanceTimersByTimeAsync(3100));
       await waitFor(() => expect(within(alert).getByRole("button", { name: "再送信" })).toBeEnabled());
+      expect(screen.getByRole("button", { name: "送信" })).toBeEnabled();
     } finally {
       vi.useRealTimers();
     }

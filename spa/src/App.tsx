@@ -7,12 +7,17 @@ import { LOADING_TEXT } from "./components/LoadingIndicator";
 import { MessageList } from "./components/MessageList";
 import { Welcome } from "./components/Welcome";
 import { useChat, type UseChatDeps } from "./hooks/useChat";
+import { useCountdown } from "./hooks/useCountdown";
 
 export function App(props: UseChatDeps = {}) {
   const { state, send, resend, setDraft, reset, dismissError } = useChat(props);
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const focusInput = useCallback(() => inputRef.current?.focus(), []);
   const pending = state.pending !== null;
+  // After a 429 nothing is sent until the server's Retry-After has passed (閉じる lifts the hold explicitly).
+  const throttled = state.error?.code === "throttled" ? state.error.retryAfter : null;
+  const wait = useCountdown(throttled, state.error?.id);
+  const held = pending || wait > 0;
   const answers = state.messages.filter((message) => message.role === "assistant").length;
 
   // Focus stays on the input through a whole exchange (a clicked suggestion disappears; an answer or an error
@@ -43,7 +48,7 @@ export function App(props: UseChatDeps = {}) {
         </button>
       </header>
       <main className="app-main">
-        {empty ? <Welcome onPick={send} disabled={pending} /> : <MessageList messages={state.messages} pending={pending} />}
+        {empty ? <Welcome onPick={send} disabled={held} /> : <MessageList messages={state.messages} pending={pending} />}
         {/* Always in the page, so screen readers notice when its text changes (they ignore regions born with text). */}
         <p role="status" className="visually-hidden">
           {pending ? LOADING_TEXT : ""}
@@ -57,9 +62,10 @@ export function App(props: UseChatDeps = {}) {
             onResend={resend}
             onDismiss={dismissError}
             busy={pending}
+            wait={wait}
           />
         )}
-        <Composer ref={inputRef} value={state.draft} onChange={setDraft} onSend={send} busy={pending} />
+        <Composer ref={inputRef} value={state.draft} onChange={setDraft} onSend={send} busy={held} />
       </footer>
     </div>
   );

@@ -7,7 +7,7 @@ interface ComposerProps {
   value: string;
   onChange: (text: string) => void;
   onSend: (text: string) => void;
-  /** True while an answer is pending: sending is blocked (typing the next question is not). */
+  /** True while sending must wait (an answer is pending, or a Retry-After runs); typing is never blocked. */
   busy: boolean;
   ref?: Ref<HTMLTextAreaElement>;
 }

@@ -1,6 +1,5 @@
 /** The last failure in Japanese, with 「再送信」 (held back while the server asked us to wait). */
 
-import { useEffect, useState } from "react";
 import type { ChatFailure } from "../hooks/chatReducer";
 import { errorMessage } from "../messages";
 
@@ -9,31 +8,11 @@ interface ErrorBannerProps {
   onResend: () => void;
   onDismiss: () => void;
   busy: boolean;
+  /** Seconds the server asked us to wait before sending again (0: none). */
+  wait: number;
 }
 
-/** Seconds left of a `Retry-After` wait, ticking down once a second. */
-function useCountdown(seconds: number | null): number {
-  const [left, setLeft] = useState(seconds ?? 0);
-  useEffect(() => {
-    setLeft(seconds ?? 0);
-    if (seconds === null || seconds <= 0) {
-      return undefined;
-    }
-    const started = Date.now();
-    const timer = setInterval(() => {
-      const remaining = Math.max(0, seconds - Math.floor((Date.now() - started) / 1000));
-      setLeft(remaining);
-      if (remaining === 0) {
-        clearInterval(timer);
-      }
-    }, 1000);
-    return () => clearInterval(timer);
-  }, [seconds]);
-  return left;
-}
-
-export function ErrorBanner({ failure, onResend, onDismiss, busy }: ErrorBannerProps) {
-  const wait = useCountdown(failure.code === "throttled" ? failure.retryAfter : null);
+export function ErrorBanner({ failure, onResend, onDismiss, busy, wait }: ErrorBannerProps) {
   return (
     <div className="error-banner" role="alert">
       <p className="error-text">{errorMessage(failure.code, failure.retryAfter)}</p>
