@@ -19,8 +19,7 @@ setup: $(VENV)/.stamp-runtime
 setup-dev: $(VENV)/.stamp-dev spa/node_modules/.stamp infra/node_modules/.stamp /usr/bin/chromium
 
 ## deploy-prep: what `cdk deploy` needs locally: the CDK Python libraries, the pinned CDK CLI, and spa/dist
-deploy-prep: $(VENV)/.stamp-dev spa/node_modules/.stamp infra/node_modules/.stamp
-	cd spa && npm run build
+deploy-prep: $(VENV)/.stamp-dev infra/node_modules/.stamp spa/dist/index.html
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,17 +57,20 @@ test-py: $(VENV)/.stamp-dev
 test-spa: spa/node_modules/.stamp
 	cd spa && npm run typecheck && npm test && npm run build && npm run size && npm run e2e
 
-## ask: one question on the command line, e.g. make ask Q="来月大阪でRustの勉強会は？"
+## ask: one question on the command line, e.g. make ask Q="来月大阪でRustの勉強会は？" (no Q: interactive)
 ask: $(VENV)/.stamp-runtime
-	$(PY) -m agent ask $(Q)
+	$(PY) -m agent ask "$(Q)"
 
 ## serve: the AgentCore-compatible agent server on 127.0.0.1:8080
 serve: $(VENV)/.stamp-runtime
 	$(PY) -m agent serve --host 127.0.0.1 --port 8080
 
-## local: the whole production path on one machine (agent server + Chat API + built SPA on :8000)
-local: $(VENV)/.stamp-runtime
-	$(PY) -m proxy.local --with-agent --host 127.0.0.1 --port 8000
+## local: the whole production path on one machine: built SPA + Chat API on :8000, agent server on :8081
+local: $(VENV)/.stamp-runtime spa/dist/index.html
+	$(PY) -m proxy.local --with-agent --host 127.0.0.1 --port 8000 --agent-port 8081
+
+spa/dist/index.html: spa/node_modules/.stamp $(shell find spa/src spa/index.html spa/public -type f 2>/dev/null)
+	cd spa && npm run build
 
 ## bench: speed and memory figures (see bench/README.md)
 bench: $(VENV)/.stamp-dev

@@ -7,6 +7,7 @@ the deployed site: the SPA at ``/`` (from ``spa/dist`` when built) and the API u
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import signal
 import sys
@@ -195,7 +196,12 @@ def main(argv: list[str] | None = None) -> int:
 
     args = local_agent.parse_args(argv)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # run the clean-up below (it stops a --with-agent server)
-    with local_agent.agent_for(args) as client:
+    with contextlib.ExitStack() as stack:
+        try:
+            client = stack.enter_context(local_agent.agent_for(args))
+        except RuntimeError as exc:  # the agent server could not start: say why, without a traceback
+            print(f"Confee local API: {exc}", file=sys.stderr)
+            return 1
         chat.use_client(client)
         server = make_server(args.host, args.port, spa_dir=args.spa_dir)
         host, port = str(server.server_address[0]), int(server.server_address[1])

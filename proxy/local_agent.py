@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -47,6 +48,7 @@ def agent_for(args: argparse.Namespace) -> Iterator[AgentClient]:
 @contextlib.contextmanager
 def agent_server(port: int, *, host: str = "127.0.0.1", startup_timeout: float = 60.0) -> Iterator[str]:
     """Run ``python -m agent serve`` on ``host:port`` until the block ends; yields its base URL."""
+    _require_free_port(host, port)
     command = [sys.executable, "-m", "agent", "serve", "--host", host, "--port", str(port)]
     process = subprocess.Popen(command, cwd=_REPO_ROOT, env=dict(os.environ))  # noqa: S603 (fixed argv)
     url = f"http://{host}:{port}"
@@ -60,6 +62,17 @@ def agent_server(port: int, *, host: str = "127.0.0.1", startup_timeout: float =
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _require_free_port(host: str, port: int) -> None:
+    """Fail clearly when the port is taken: otherwise /ping could be answered by whatever already listens there."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise RuntimeError(
+                f"port {port} on {host} is already in use; stop the other server or pass --agent-port"
+            ) from exc
 
 
 def wait_for_ping(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:

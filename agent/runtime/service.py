@@ -14,6 +14,7 @@ import threading
 from collections.abc import AsyncIterator, Callable, Generator
 from typing import Any
 
+from botocore.exceptions import NoCredentialsError, NoRegionError
 from strands import Agent, ModelRetryStrategy
 from strands.agent.conversation_manager import SlidingWindowConversationManager
 from strands.types.exceptions import ContextWindowOverflowException, ModelThrottledException
@@ -32,6 +33,11 @@ from agent.search import make_search_tool
 from agent.sources.base import EventSource
 
 logger = logging.getLogger(__name__)
+
+NO_AWS_MESSAGE = (
+    "AWS の認証情報またはリージョンが見つからないため、Bedrock のモデルを呼び出せません。"
+    "運用担当者は AWS の設定を確認するか、CONFEE_MODEL=offline で起動してください。"
+)
 
 #: Whole-turn budget: clients (the Chat Lambda) give up at about 25 s, so answer or fail before.
 TURN_TIMEOUT_SECONDS = 24.0
@@ -160,6 +166,9 @@ class ChatService:
         except ContextWindowOverflowException:
             logger.warning("session=<%s> | context window overflow", _short(invocation.session_id))
             emit(_error_event(AgentFailure("会話が長くなりすぎました。「新しい会話」から始め直してください。")))
+        except (NoCredentialsError, NoRegionError) as exc:  # a set-up problem, not a bug: no traceback, say what
+            logger.error("error=<%s> | Bedrock cannot be called: AWS credentials or region missing", type(exc).__name__)
+            emit(_error_event(AgentFailure(NO_AWS_MESSAGE)))
         except Exception:
             logger.exception("session=<%s> | agent turn failed", _short(invocation.session_id))
             emit(_error_event(AgentFailure()))

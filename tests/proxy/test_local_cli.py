@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -14,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from proxy import local
 from proxy.agent_client import client_from_target, new_session_id
 from proxy.handlers import chat
 from proxy.local import make_server
@@ -105,3 +107,13 @@ def test_in_process_agent_is_the_default(monkeypatch: pytest.MonkeyPatch, tmp_pa
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_with_agent_on_a_taken_port_fails_clearly(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = local.main(["--port", "0", "--with-agent", "--agent-port", str(port)])
+    assert code == 1
+    assert f"port {port} on 127.0.0.1 is already in use" in capsys.readouterr().err

@@ -115,3 +115,19 @@ def test_bedrock_throttling_in_the_stream_is_a_throttled_error() -> None:
             service.close()
     assert body["error"]["code"] == "throttled"
     assert "混み合って" in body["error"]["message"]
+
+
+def test_missing_aws_credentials_is_a_clear_set_up_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    with FakeBedrock(script).running() as fake:
+        service = bedrock_service(fake)
+        try:
+            body = service.invoke(SESSION, {"prompt": "Rustの勉強会は？"})
+        finally:
+            service.close()
+    assert body["error"]["code"] == "agent_unavailable"
+    assert "認証情報" in body["error"]["message"] and "CONFEE_MODEL=offline" in body["error"]["message"]
+    assert fake.requests == []  # nothing unsigned ever left
