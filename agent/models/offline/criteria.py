@@ -25,7 +25,8 @@ class Criteria:
 
     Attributes:
         topics: Lexicon topic names (several are ORed).
-        words: Free keywords not in the lexicon (``Zig``), all required.
+        words: Free keywords not in the lexicon (``htmx``), all required.
+        any_words: Free keywords ORed with the topics (「Rustのイベント」 then 「htmxも」).
         kind: Lexicon kind name (``LT会``) or ``None``.
         places: connpass prefecture slugs (``online`` included), ORed.
         months: ``yyyymm`` values; dates: ``yyyymmdd`` values (empty: the tool's default window).
@@ -36,6 +37,7 @@ class Criteria:
 
     topics: tuple[str, ...] = ()
     words: tuple[str, ...] = ()
+    any_words: tuple[str, ...] = ()
     kind: str | None = None
     places: tuple[str, ...] = ()
     months: tuple[str, ...] = ()
@@ -54,10 +56,11 @@ class Criteria:
         keywords: list[str] = []
         any_keywords: list[str] = []
         topics = [TOPIC_BY_NAME[t] for t in self.topics if t in TOPIC_BY_NAME]
-        if len(topics) == 1 and len(topics[0].terms) == 1:
-            keywords.append(topics[0].terms[0])
-        elif topics:
-            any_keywords = list(dict.fromkeys(term for topic in topics for term in topic.terms))
+        group = list(dict.fromkeys([*(term for topic in topics for term in topic.terms), *self.any_words]))
+        if len(group) == 1 or (len(topics) == 1 and len(topics[0].terms) == 1 and not self.any_words):
+            keywords += group  # one term (one topic, or a lone alternative): required, not an OR group of one
+        else:
+            any_keywords = group
         keywords += self.words
         kind = KIND_BY_NAME.get(self.kind or "")
         if kind and not any_keywords and len(kind.terms) > 1:
@@ -85,11 +88,13 @@ class Criteria:
     @classmethod
     def from_tool_input(cls, data: Mapping[str, Any]) -> Criteria:
         """Rebuild the meaning of a previous ``search_connpass`` input (tolerant of odd values)."""
-        topics, kind, words = _decode_keywords(_strings(data.get("keywords")), _strings(data.get("any_keywords")))
+        keywords, any_keywords = _strings(data.get("keywords")), _strings(data.get("any_keywords"))
+        topics, kind, words, any_words = _decode_keywords(keywords, any_keywords)
         sort = data.get("sort") if data.get("sort") in SORTS else "date"
         return cls(
             topics=topics,
             words=words,
+            any_words=any_words,
             kind=kind,
             places=tuple(s.lower() for s in _strings(data.get("prefectures"))),
             months=_strings(data.get("months")),
@@ -113,11 +118,12 @@ def _positive(value: Any, default: int) -> int:
 
 def _decode_keywords(
     keywords: tuple[str, ...], any_keywords: tuple[str, ...]
-) -> tuple[tuple[str, ...], str | None, tuple[str, ...]]:
-    """Which topics, kind and free words produced these keywords (the inverse of ``to_tool_input``)."""
+) -> tuple[tuple[str, ...], str | None, tuple[str, ...], tuple[str, ...]]:
+    """Which topics, kind, free words and alternative words produced these keywords (inverse of ``to_tool_input``)."""
     topics: list[str] = []
     kind: str | None = None
     words: list[str] = []
+    any_words: list[str] = []
     group = {normalize(k) for k in any_keywords}
     if group:
         kinds = [k for k in KINDS if {normalize(t) for t in k.terms} == group]
@@ -130,7 +136,7 @@ def _decode_keywords(
                 if terms <= group and not terms <= covered:
                     topics.append(topic.name)
                     covered |= terms
-            words += [k for k in any_keywords if normalize(k) not in covered]
+            any_words += [k for k in any_keywords if normalize(k) not in covered]
     for keyword in keywords:
         key = normalize(keyword)
         found_kind = next((k for k in KINDS if normalize(k.terms[0]) == key), None)
@@ -144,15 +150,15 @@ def _decode_keywords(
         elif not found_kind:
             words.append(keyword)
     topics.sort(key=lambda name: [t.name for t in TOPICS].index(name))
-    return tuple(topics), kind, tuple(words)
+    return tuple(topics), kind, tuple(words), tuple(any_words)
 
 
 # --- labels for answers -------------------------------------------------------------------------------------
 
 
 def subject_label(criteria: Criteria) -> str:
-    """``「TypeScript」`` / ``「React」または「Vue.js」`` / ``「Rust」「Zig」``; empty without a topic."""
-    label = "または".join(f"「{name}」" for name in criteria.topics)
+    """``「TypeScript」`` / ``「React」または「htmx」`` / ``「Rust」「WebAssembly」``; empty without a topic."""
+    label = "または".join(f"「{name}」" for name in (*criteria.topics, *criteria.any_words))
     return label + "".join(f"「{word}」" for word in criteria.words)
 
 

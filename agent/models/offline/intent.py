@@ -2,6 +2,7 @@
 
 Follow-ups change one part of the previous search and keep the rest ("大阪だと？" keeps the topic and the time;
 "来月は？" keeps the topic and the place; "もっと見せて" turns the page), as a person in a conversation would.
+A place or topic followed by 「も」 ("大阪も", "Vueもある？") is added to the previous ones instead of replacing them.
 """
 
 from __future__ import annotations
@@ -67,6 +68,9 @@ _PAGE_SIZE = re.compile(r"(\d{1,2})件(?!目)")
 _NEGATION = re.compile(
     r"\s*(?:の|で|は|が)?\s*(?:じゃなくて|じゃなく|ではなくて|ではなく|でなくて|でなく|以外|を除いて|を除く|は除いて)"
 )
+#: Right after a place or topic (in text where other words are sealed, \x01 marking 「イベント」-like words): the
+#: user adds it to the previous search ("大阪も", "Vueも見たい", "オンラインでも", "大阪のイベントも").
+_ADDITION = re.compile(r"[ \t]*(?:で|の|とか|や)?[ \t]*(?:\x01+[ \t]*)?も(?!っと|う)")
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+#]*(?:[.\-][A-Za-z0-9+#]+)*")
 _KATAKANA_WORD = re.compile(r"[ァ-ヺー]{3,}")
 _ASCII_STOP = frozenset((
@@ -102,25 +106,32 @@ class _Reading:
     generic: bool
     page_size: int | None
     negated: frozenset[str]  # categories of words the user ruled out ("東京以外" → {"place"})
+    dropped: frozenset[str] = frozenset()  # the topics and place slugs ruled out
+    added: frozenset[str] = frozenset()  # categories the user adds to rather than replaces ("大阪も" → {"place"})
 
 
-def _mask(text: str, spans: list[tuple[int, int]]) -> str:
+def _mask(text: str, spans: list[tuple[int, int]], fill: str = " ") -> str:
     chars = list(text)
     for start, end in spans:
-        chars[start:end] = " " * (end - start)
+        chars[start:end] = fill * (end - start)
     return "".join(chars)
 
 
-def _unknown_words(original: str, masked: str) -> list[str]:
-    """Technology names we do not list (``Zig``, ``htmx``, ``スマートコントラクト``) are searched as typed."""
+def _unknown_words(original: str, masked: str) -> list[tuple[str, int]]:
+    """Names we do not list (``htmx``, ``スマートコントラクト``) are searched as typed; each with where it ends."""
     source = original if len(original) == len(masked) else masked
-    words: list[str] = []
+    words: dict[str, int] = {}
     for pattern, stop in ((_ASCII_WORD, _ASCII_STOP), (_KATAKANA_WORD, _KATAKANA_STOP)):
         for match in pattern.finditer(masked):
             word = source[match.start() : match.end()]
             if len(word) >= 2 and word.lower() not in stop and word not in words:
-                words.append(word)
-    return words
+                words[word] = match.end()
+    return list(words.items())
+
+
+def _values(hit: Hit) -> tuple[str, ...]:
+    """What a hit stands for in ``Criteria``: a place's slugs, else its name."""
+    return PLACES[hit.value].slugs if hit.category == "place" else (hit.value,)
 
 
 def _read(question: str, now: dt.datetime) -> _Reading:
@@ -129,8 +140,13 @@ def _read(question: str, now: dt.datetime) -> _Reading:
     when, spans = parse_when(text, now)
     scanned: list[Hit] = scan(_mask(text, spans))
     masked = _mask(text, spans + [(h.start, h.end) for h in scanned])
+    sealed = _mask(text, spans + [(h.start, h.end) for h in scanned if h.category != "generic"], "\0")
+    sealed = _mask(sealed, [(h.start, h.end) for h in scanned if h.category == "generic"], "\x01")
     ruled_out = [h for h in scanned if h.category in ("topic", "kind", "place") and _NEGATION.match(text, h.end)]
     hits = [h for h in scanned if h not in ruled_out]
+    words = _unknown_words(original, masked)
+    ends = [(h.category, h.end) for h in hits] + [("topic", end) for _, end in words]
+    added = frozenset(c for c, end in ends if c in ("topic", "place") and _ADDITION.match(sealed, end))
     topics = tuple(dict.fromkeys(h.value for h in hits if h.category == "topic"))
     kinds = [h.value for h in hits if h.category == "kind"]
     places = tuple(dict.fromkeys(s for h in hits if h.category == "place" for s in PLACES[h.value].slugs))
@@ -139,7 +155,7 @@ def _read(question: str, now: dt.datetime) -> _Reading:
     page_size = max(1, min(10, int(size.group(1)))) if size else (10 if re.search(r"全部|すべて|全て", text) else None)
     return _Reading(
         topics=topics,
-        words=tuple(_unknown_words(original, masked)),
+        words=tuple(word for word, _ in words),
         kind=kinds[0] if kinds else None,
         places=places,
         when=when,
@@ -147,6 +163,8 @@ def _read(question: str, now: dt.datetime) -> _Reading:
         generic=any(h.category == "generic" for h in hits),
         page_size=page_size,
         negated=frozenset(h.category for h in ruled_out),
+        dropped=frozenset(v for h in ruled_out for v in _values(h)),
+        added=added,
     )
 
 
@@ -168,15 +186,20 @@ def _fresh(reading: _Reading) -> Criteria:
 def _merge(previous: Criteria, reading: _Reading, text: str) -> Criteria:
     """The previous search with only what the follow-up mentions changed (and back to page 1)."""
     merged = previous.with_changes(page=1)
-    if reading.topics or reading.words:
-        merged = merged.with_changes(topics=reading.topics, words=reading.words)
+    if (reading.topics or reading.words) and "topic" in reading.added:
+        merged = _add_subject(merged, reading)
+    elif reading.topics or reading.words:
+        merged = merged.with_changes(topics=reading.topics, words=reading.words, any_words=())
     elif _ANY_TOPIC.search(text) or "topic" in reading.negated:
-        merged = merged.with_changes(topics=(), words=())
+        merged = merged.with_changes(topics=(), words=(), any_words=())
     if reading.kind:
         merged = merged.with_changes(kind=reading.kind)
     elif reading.generic or _ANY_KIND.search(text) or "kind" in reading.negated:
         merged = merged.with_changes(kind=None)
-    if reading.places:
+    if reading.places and "place" in reading.added:
+        kept = tuple(s for s in previous.places if s not in reading.dropped)
+        merged = merged.with_changes(places=tuple(dict.fromkeys(kept + reading.places)))  # connpass ORs them
+    elif reading.places:
         merged = merged.with_changes(places=reading.places)
     elif _ANY_PLACE.search(text) or "place" in reading.negated:
         merged = merged.with_changes(places=())
@@ -188,6 +211,20 @@ def _merge(previous: Criteria, reading: _Reading, text: str) -> Criteria:
     if reading.page_size:
         merged = merged.with_changes(page_size=reading.page_size)
     return merged
+
+
+def _add_subject(previous: Criteria, reading: _Reading) -> Criteria:
+    """「Vueも」 after 「Reactのイベント」: the new topics and words join the previous ones as alternatives (OR)."""
+    topics = tuple(t for t in previous.topics if t not in reading.dropped)
+    alternatives = previous.any_words
+    if previous.words and (topics or alternatives or len(previous.words) > 1):
+        # "(A and B) or C" has no tool input: search the new subject alone, as 「Cは？」 would.
+        return previous.with_changes(topics=reading.topics, words=reading.words, any_words=())
+    topics = tuple(dict.fromkeys(topics + reading.topics))
+    alternatives = tuple(dict.fromkeys(alternatives + previous.words + reading.words))
+    if not topics and len(alternatives) == 1:
+        return previous.with_changes(topics=(), words=alternatives, any_words=())
+    return previous.with_changes(topics=topics, words=(), any_words=alternatives)
 
 
 _CHAT: tuple[tuple[ChatKind, re.Pattern[str]], ...] = (
@@ -235,7 +272,8 @@ def parse_intent(question: str, now: dt.datetime, previous: Criteria | None = No
             return ChatIntent("off_topic")
         return SearchIntent(Criteria(sort="popular"))
     if previous is not None:
-        general = reading.generic and not (reading.topics or reading.words) and not _CONNECTIVE.search(text)
-        if (parts <= 1 or _CONNECTIVE.search(text)) and not general:
+        linked = bool(_CONNECTIVE.search(text) or reading.added)
+        general = reading.generic and not (reading.topics or reading.words) and not linked
+        if (parts <= 1 or linked) and not general:
             return SearchIntent(_merge(previous, reading, text), followup=True)
     return SearchIntent(_fresh(reading))

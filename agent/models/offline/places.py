@@ -78,10 +78,16 @@ PLACES: dict[str, Place] = _place_entries()
 
 
 def place_label(slugs: Iterable[str]) -> str:
-    """``("osaka",)`` → ``大阪府``; a whole region → its name; several → joined with 「・」."""
-    wanted = tuple(slugs)
+    """``("osaka",)`` → ``大阪府``; a whole region → its name (``東京都・関西``); several → joined with 「・」."""
+    wanted = tuple(dict.fromkeys(slugs))
     for region, members in REGIONS.items():
         if set(members) == set(wanted):
             return region
-    labels = ["オンライン" if s == ONLINE else BY_SLUG[s].name if s in BY_SLUG else s for s in wanted]
-    return "・".join(labels)
+    labels = {s: "オンライン" if s == ONLINE else BY_SLUG[s].name if s in BY_SLUG else s for s in wanted}
+    left = set(wanted)  # slugs not yet covered by a region's name
+    for region, members in sorted(REGIONS.items(), key=lambda item: -len(item[1])):
+        if set(members) <= left:
+            first = next(s for s in wanted if s in members)  # the region takes its first member's place
+            labels.update({m: region if m == first else "" for m in members})
+            left -= set(members)
+    return "・".join(label for label in labels.values() if label)

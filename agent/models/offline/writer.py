@@ -168,7 +168,7 @@ def _broaden(criteria: Criteria) -> list[str]:
         ideas.append(f"別の時期を探す（{_next_month_example(criteria)}）")
     if criteria.kind:
         ideas.append("イベントの種類を問わずに探す（「種類は問わないよ」）")
-    if criteria.words:
+    if criteria.words or criteria.any_words:
         ideas.append("別の表記で探す（英語名やカタカナ名など）")
     if criteria.include_past:
         ideas.append("これから開催されるイベントを探す（「今後のイベントは？」）")

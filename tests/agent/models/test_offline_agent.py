@@ -230,6 +230,33 @@ def test_more_turns_the_page_and_follow_ups_change_one_thing() -> None:
                     [BY_URL[u] for u in _links(python)])  # fmt: skip
 
 
+def test_follow_ups_with_mo_add_places_and_topics_and_without_it_replace() -> None:
+    agent = _agent()
+    first = _links(_ask(agent, "東京のRustイベント"))
+    _assert_matches(Case("", topic=("rust",), prefectures={"tokyo"}), [BY_URL[u] for u in first])
+
+    osaka = _ask(agent, "大阪も")
+    assert _tool_inputs(agent)[-1]["prefectures"] == ["tokyo", "osaka"]
+    assert osaka.startswith("今後東京都・大阪府で開催される「Rust」のイベント"), osaka
+    events = [BY_URL[u] for u in _links(osaka)]
+    _assert_matches(Case("", topic=("rust",), prefectures={"tokyo", "osaka"}), events)
+    assert {prefecture_of(e.get("address"), e.get("place"), e.get("event_type")) for e in events} == {"tokyo", "osaka"}
+    assert set(first) < {e["url"] for e in events}, "the Tokyo events are still there"
+
+    go = _ask(agent, "Goも")
+    assert _tool_inputs(agent)[-1]["any_keywords"] == ["Rust", "Golang", "Go言語", "Gopher"]
+    assert go.startswith("今後東京都・大阪府で開催される「Rust」または「Go」のイベント"), go
+    events = [BY_URL[u] for u in _links(go)]
+    _assert_matches(Case("", topic=("rust", *GO), prefectures={"tokyo", "osaka"}), events)
+    assert any("rust" in _text(e) for e in events) and any(g in _text(e) for e in events for g in GO)
+
+    kyoto = _ask(agent, "京都だと？")
+    assert _tool_inputs(agent)[-1]["prefectures"] == ["kyoto"]
+    events = [BY_URL[u] for u in _links(kyoto)]
+    assert events, kyoto
+    _assert_matches(Case("", topic=("rust", *GO), prefectures={"kyoto"}), events)
+
+
 def test_asking_for_every_result_shows_every_result() -> None:
     agent = _agent()
     first = _ask(agent, "Rustのイベント")

@@ -102,6 +102,64 @@ def test_follow_ups_change_one_thing_and_keep_the_rest(follow_up: str, changes: 
     assert tool_input(follow_up, previous) == {k: v for k, v in expected.items() if v is not None}
 
 
+RUST_IN_TOKYO = {**PAGE, "keywords": ["Rust"], "prefectures": ["tokyo"]}
+REACT_OR_VUE = {**PAGE, "any_keywords": ["React", "Vue"]}
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "expected"),
+    [
+        ("東京のRustイベント", "大阪も", {**RUST_IN_TOKYO, "prefectures": ["tokyo", "osaka"]}),
+        ("東京のRustイベント", "大阪もある？", {**RUST_IN_TOKYO, "prefectures": ["tokyo", "osaka"]}),
+        ("東京のRustイベント", "大阪でも探して", {**RUST_IN_TOKYO, "prefectures": ["tokyo", "osaka"]}),
+        ("東京のRustイベント", "大阪のイベントも", {**RUST_IN_TOKYO, "prefectures": ["tokyo", "osaka"]}),
+        ("東京のRustイベント", "オンラインも含めて", {**RUST_IN_TOKYO, "prefectures": ["tokyo", "online"]}),
+        ("東京のRustイベント", "関西も見たい", {**RUST_IN_TOKYO, "prefectures": [
+            "tokyo", "osaka", "kyoto", "hyogo", "nara", "shiga", "wakayama"]}),
+        ("東京のRustイベント", "じゃあ来月の大阪も",
+         {**RUST_IN_TOKYO, "prefectures": ["tokyo", "osaka"], "months": ["202612"]}),
+        ("東京のRustイベント", "Goも", {**RUST_IN_TOKYO, "keywords": None,
+                                        "any_keywords": ["Rust", "Golang", "Go言語", "Gopher"]}),
+        ("大阪のPythonイベント", "大阪じゃなくて京都も", {**PAGE, "keywords": ["Python"], "prefectures": ["kyoto"]}),
+        ("Reactのイベント", "Vueも", REACT_OR_VUE),
+        ("Reactのイベント", "Vueもある？", REACT_OR_VUE),
+        ("Reactのイベント", "Vueも見たい", REACT_OR_VUE),
+        ("Reactのイベント", "Vueも含めて", REACT_OR_VUE),
+        ("ReactかVueのイベント", "Svelteも", {**PAGE, "any_keywords": ["React", "Vue", "Svelte"]}),
+        ("Reactのイベント", "Reactも", {**PAGE, "keywords": ["React"]}),
+        ("Rustのイベント", "htmxも", {**PAGE, "any_keywords": ["Rust", "htmx"]}),
+        ("htmxのイベント", "Vueも", {**PAGE, "any_keywords": ["Vue", "htmx"]}),
+        # "(Rust and WebAssembly) or Go" has no tool input: Go alone, as 「Goは？」 would search
+        ("Rust WebAssemblyのイベント", "Goも", {**PAGE, "any_keywords": ["Golang", "Go言語", "Gopher"]}),
+    ],
+)  # fmt: skip
+def test_follow_ups_with_mo_add_to_the_previous_places_and_topics(
+    first: str, follow_up: str, expected: dict[str, Any]
+) -> None:
+    assert tool_input(follow_up, previous_of(first)) == {k: v for k, v in expected.items() if v is not None}
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "expected"),
+    [
+        ("東京のRustイベント", "大阪だと？", {**RUST_IN_TOKYO, "prefectures": ["osaka"]}),
+        ("東京のRustイベント", "大阪は？", {**RUST_IN_TOKYO, "prefectures": ["osaka"]}),
+        ("Reactのイベント", "Vueだと？", {**PAGE, "keywords": ["Vue"]}),
+        ("Reactのイベント", "Vueは？", {**PAGE, "keywords": ["Vue"]}),
+        ("Rustのイベント", "Pythonもくもく会は？", {**PAGE, "keywords": ["Python", "もくもく"]}),  # 「も」 of もくもく
+    ],
+)  # fmt: skip
+def test_follow_ups_without_mo_still_replace(first: str, follow_up: str, expected: dict[str, Any]) -> None:
+    assert tool_input(follow_up, previous_of(first)) == expected
+
+
+def test_added_alternatives_survive_the_round_trip() -> None:
+    criteria = Criteria(topics=("Rust", "Go"), any_words=("htmx",), places=("tokyo", "osaka"), kind="LT会")
+    assert Criteria.from_tool_input(criteria.to_tool_input()) == criteria
+    lone = Criteria(any_words=("htmx",))
+    assert lone.to_tool_input() == Criteria(words=("htmx",)).to_tool_input() == {**PAGE, "keywords": ["htmx"]}
+
+
 def test_follow_ups_can_lift_a_constraint() -> None:
     previous = previous_of("来月大阪でRustのハッカソンある？")
     assert "prefectures" not in tool_input("どこでもいいよ", previous)

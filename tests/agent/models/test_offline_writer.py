@@ -142,6 +142,10 @@ def test_sample_data_is_labelled() -> None:
         (Criteria(places=("tokyo",), dates=("20261205", "20261206", "20261212", "20261213")),
          "2026年12月の土日に東京都で開催されるイベント"),
         (Criteria(dates=("20261205", "20261212", "20261219")), "2026年12月の土曜日に開催されるイベント"),
+        (Criteria(topics=("Rust",), places=("tokyo", "osaka")), "今後東京都・大阪府で開催される「Rust」のイベント"),
+        (Criteria(places=("tokyo", "osaka", "kyoto", "hyogo", "nara", "shiga", "wakayama", "online")),
+         "今後東京都・関西・オンラインで開催されるイベント"),
+        (Criteria(topics=("React",), any_words=("htmx",)), "今後開催される「React」または「htmx」のイベント"),
     ],
 )  # fmt: skip
 def test_condition_phrases(criteria: Criteria, phrase: str) -> None:
