@@ -10,8 +10,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import IO
 
 from proxy.client import AgentClient, client_from_target
 from proxy.handlers.chat import agent_timeout
@@ -46,14 +47,43 @@ def agent_for(args: argparse.Namespace) -> Iterator[AgentClient]:
 
 
 @contextlib.contextmanager
-def agent_server(port: int, *, host: str = "127.0.0.1", startup_timeout: float = 60.0) -> Iterator[str]:
-    """Run ``python -m agent serve`` on ``host:port`` until the block ends; yields its base URL."""
+def agent_server(
+    port: int,
+    *,
+    host: str = "127.0.0.1",
+    startup_timeout: float = 60.0,
+    cwd: Path = _REPO_ROOT,
+    env: Mapping[str, str] | None = None,
+    output: IO[bytes] | None = None,
+) -> Iterator[str]:
+    """Run ``python -m agent serve`` on ``host:port`` until the block ends; yields its base URL.
+
+    Args:
+        port: Where to listen (must be free).
+        host: Bind address.
+        startup_timeout: Seconds to wait for ``GET /ping``.
+        cwd: Where the package is imported from (tests use a copy laid out like the image).
+        env: The server's environment (default: this process's).
+        output: A file for the server's stdout and stderr; its tail is added to a start-up failure.
+    """
     _require_free_port(host, port)
     command = [sys.executable, "-m", "agent", "serve", "--host", host, "--port", str(port)]
-    process = subprocess.Popen(command, cwd=_REPO_ROOT, env=dict(os.environ))  # noqa: S603 (fixed argv)
+    process = subprocess.Popen(  # noqa: S603 (fixed argv)
+        command,
+        cwd=cwd,
+        env=dict(os.environ if env is None else env),
+        stdout=output,
+        stderr=subprocess.STDOUT if output is not None else None,
+    )
     url = f"http://{host}:{port}"
     try:
-        wait_for_ping(url, process, startup_timeout)
+        try:
+            wait_for_ping(url, process, startup_timeout)
+        except RuntimeError as exc:
+            if output is None:
+                raise
+            output.seek(0)
+            raise RuntimeError(f"{exc}:\n{output.read().decode('utf-8', 'replace')[-4000:]}") from None
         yield url
     finally:
         process.terminate()
