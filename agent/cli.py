@@ -1,4 +1,4 @@
-"""Command line: ``python -m agent ask [質問]`` and ``python -m agent serve [--host --port]``."""
+"""Command line: ``python -m agent ask [質問]``, ``serve [--host --port]`` and ``sync --out DEST``."""
 
 from __future__ import annotations
 
@@ -22,6 +22,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="AgentCore 互換サーバーを起動する（GET /ping, POST /invocations）")
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8080, help="port (default: 8080)")
+    sync = commands.add_parser(
+        "sync", help="connpass の今後のイベントをすべて読み、イベントミラーのスナップショットを書く"
+    )
+    sync.add_argument("--out", required=True, help="出力先: ディレクトリ、または s3://bucket/prefix")
+    sync.add_argument("--months", type=int, default=6, help="読む月数（今月を含む。既定: 6）")
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=os.environ.get("CONFEE_LOG_LEVEL", "WARNING").upper(),
@@ -30,6 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return _serve(args.host, args.port)
+        if args.command == "sync":
+            return _sync(args.out, args.months, sys.stdout)
         return _ask(" ".join(args.question).strip(), sys.stdin, sys.stdout)
     except ConfigError as exc:
         print(f"設定エラー: {exc.message}", file=sys.stderr)
@@ -46,6 +53,23 @@ def _serve(host: str, port: int) -> int:
     print(f"Confee agent listening on http://{host}:{port} (GET /ping, POST /invocations)", file=sys.stderr)
     app.run(port=port, host=host)
     return 0
+
+
+def _sync(out: str, months: int, stdout: TextIO) -> int:
+    """Publish a mirror snapshot to ``out``; print the report as JSON. Exit 1 when nothing was published."""
+    import json
+
+    from agent.mirror.job import run_sync
+
+    if not 1 <= months <= 12:
+        raise ConfigError(f"--months must be 1-12, got {months}")
+    report, ok = run_sync(out, months=months)
+    print(json.dumps(report, ensure_ascii=False, indent=1), file=stdout)
+    if not ok:
+        print(
+            f"同期に失敗しました（前回のスナップショットはそのまま使われます）: {report.get('error')}", file=sys.stderr
+        )
+    return 0 if ok else 1
 
 
 def _ask(question: str, stdin: TextIO, stdout: TextIO) -> int:

@@ -10,7 +10,7 @@ from typing import Literal
 from agent.errors import ConfigError
 
 ModelKind = Literal["offline", "bedrock"]
-EventsKind = Literal["auto", "connpass", "sample"]
+EventsKind = Literal["auto", "connpass", "sample", "mirror"]
 
 DEFAULT_MODEL_ID = "apac.amazon.nova-micro-v1:0"
 
@@ -29,6 +29,9 @@ class Settings:
         connpass_base_url: API root, overridable for tests against a local fake.
         session_ttl_seconds: Idle time after which a session's context is dropped (AgentCore: 15 min).
         max_sessions: Live sessions kept in one process.
+        mirror_uri: Where ``python -m agent sync`` publishes the event mirror (directory or ``s3://bucket/prefix``).
+        mirror_refresh_seconds: Snapshot age after which a newer one is looked for in the background.
+        mirror_max_age_seconds: Snapshot age beyond which searches go to live connpass (if a key is configured).
     """
 
     model: ModelKind = "offline"
@@ -40,6 +43,9 @@ class Settings:
     connpass_base_url: str = "https://connpass.com/api/v2"
     session_ttl_seconds: float = 15 * 60
     max_sessions: int = 200
+    mirror_uri: str | None = None
+    mirror_refresh_seconds: float = 15 * 60
+    mirror_max_age_seconds: float = 6 * 3600
 
     def __repr__(self) -> str:
         key = "***" if self.connpass_api_key else None
@@ -47,7 +53,8 @@ class Settings:
             f"Settings(model={self.model!r}, model_id={self.model_id!r}, region={self.region!r}, "
             f"events={self.events!r}, connpass_api_key={key!r}, "
             f"connpass_api_key_secret_arn={self.connpass_api_key_secret_arn!r}, "
-            f"session_ttl_seconds={self.session_ttl_seconds}, max_sessions={self.max_sessions})"
+            f"session_ttl_seconds={self.session_ttl_seconds}, max_sessions={self.max_sessions}, "
+            f"mirror_uri={self.mirror_uri!r})"
         )
 
     @property
@@ -55,7 +62,7 @@ class Settings:
         return bool(self.connpass_api_key or self.connpass_api_key_secret_arn)
 
     @property
-    def event_source(self) -> Literal["connpass", "sample"]:
+    def event_source(self) -> Literal["connpass", "sample", "mirror"]:
         """The source actually used once ``auto`` is resolved."""
         if self.events == "auto":
             return "connpass" if self.has_connpass_key else "sample"
@@ -69,19 +76,33 @@ class Settings:
         if model not in ("offline", "bedrock"):
             raise ConfigError(f"CONFEE_MODEL must be 'offline' or 'bedrock', got {model!r}")
         events = env.get("CONFEE_EVENTS", "auto").strip().lower() or "auto"
-        if events not in ("auto", "connpass", "sample"):
-            raise ConfigError(f"CONFEE_EVENTS must be 'auto', 'connpass' or 'sample', got {events!r}")
+        if events not in ("auto", "connpass", "sample", "mirror"):
+            raise ConfigError(f"CONFEE_EVENTS must be 'auto', 'connpass', 'sample' or 'mirror', got {events!r}")
         key = env.get("CONNPASS_API_KEY", "").strip() or None
         arn = env.get("CONNPASS_API_KEY_SECRET_ARN", "").strip() or None
         if events == "connpass" and not (key or arn):
             raise ConfigError("CONFEE_EVENTS=connpass needs CONNPASS_API_KEY or CONNPASS_API_KEY_SECRET_ARN")
-        try:
-            ttl = float(env.get("CONFEE_SESSION_TTL_SECONDS", str(15 * 60)))
-            max_sessions = int(env.get("CONFEE_MAX_SESSIONS", "200"))
-        except ValueError as exc:
-            raise ConfigError(f"CONFEE_SESSION_TTL_SECONDS / CONFEE_MAX_SESSIONS must be numbers: {exc}") from exc
-        if ttl <= 0 or max_sessions <= 0:
-            raise ConfigError("CONFEE_SESSION_TTL_SECONDS and CONFEE_MAX_SESSIONS must be positive")
+        mirror_uri = env.get("CONFEE_MIRROR_URI", "").strip() or None
+        if events == "mirror" and not mirror_uri:
+            raise ConfigError("CONFEE_EVENTS=mirror needs CONFEE_MIRROR_URI (a directory or s3://bucket/prefix)")
+        numbers = {}
+        for name, default in (
+            ("CONFEE_SESSION_TTL_SECONDS", "900"),
+            ("CONFEE_MAX_SESSIONS", "200"),
+            ("CONFEE_MIRROR_REFRESH_SECONDS", "900"),
+            ("CONFEE_MIRROR_MAX_AGE_SECONDS", "21600"),
+        ):
+            raw = env.get(name, "").strip() or default
+            try:
+                numbers[name] = float(raw)
+            except ValueError:
+                raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+            if not (numbers[name] > 0 and numbers[name] < float("inf")):
+                raise ConfigError(f"{name} must be positive, got {raw!r}")
+        ttl = numbers["CONFEE_SESSION_TTL_SECONDS"]
+        max_sessions = int(numbers["CONFEE_MAX_SESSIONS"])
+        if max_sessions != numbers["CONFEE_MAX_SESSIONS"]:
+            raise ConfigError(f"CONFEE_MAX_SESSIONS must be a whole number, got {env.get('CONFEE_MAX_SESSIONS')!r}")
         return cls(
             model=model,  # type: ignore[arg-type]
             model_id=env.get("CONFEE_MODEL_ID", "").strip() or DEFAULT_MODEL_ID,
@@ -92,4 +113,7 @@ class Settings:
             connpass_base_url=env.get("CONNPASS_BASE_URL", "").strip() or "https://connpass.com/api/v2",
             session_ttl_seconds=ttl,
             max_sessions=max_sessions,
+            mirror_uri=mirror_uri,
+            mirror_refresh_seconds=numbers["CONFEE_MIRROR_REFRESH_SECONDS"],
+            mirror_max_age_seconds=numbers["CONFEE_MIRROR_MAX_AGE_SECONDS"],
         )

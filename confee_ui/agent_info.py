@@ -49,11 +49,13 @@ def model_text(model: str | None, model_id: str | None = None) -> str:
 
 
 def source_text(source: str | None) -> str:
-    """Name the event source: the real connpass API or the bundled sample catalogue."""
+    """Name the event source: the connpass API, the event mirror (a snapshot of it) or the sample catalogue."""
     if source == "sample":
         return "サンプルカタログ（架空のイベント）"
     if source == "connpass":
         return "connpass API v2"
+    if source == "mirror":
+        return "イベントミラー（connpass の今後のイベントの定期スナップショット）"
     return UNKNOWN
 
 
@@ -70,7 +72,10 @@ def describe_agent(target: str, label: str, meta: Mapping[str, str], settings: S
     source: str
     if target == "local" and settings is not None:
         model = model_text(settings.model, settings.model_id)
-        source = settings.event_source
+        # The mirror answers from live connpass while it has no fresh snapshot: the last reply knows which.
+        source = (
+            meta.get("source") or settings.event_source if settings.event_source == "mirror" else settings.event_source
+        )
     else:
         model = model_text(meta.get("model"))
         source = meta.get("source") or ""

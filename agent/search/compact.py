@@ -3,37 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 from typing import Any
 
 from agent.clock import JST, WEEKDAYS_JA
-from agent.sources.base import Event
+from agent.events import Event, fill_ratio, parse_time
 from agent.sources.prefectures import ONLINE, prefecture_label, prefecture_of
+from agent.text import plain_text
+
+__all__ = ["compact_event", "fill_ratio", "format_when", "is_online", "parse_time", "plain_text"]
 
 CATCH_MAX_CHARS = 80
-
-_TAG = re.compile(r"<[^>]+>")
-_SPACE = re.compile(r"\s+")
-
-
-def plain_text(fragment: str | None, limit: int | None = None) -> str:
-    """Strip tags, unescape entities and collapse whitespace; cut at ``limit`` characters with an ellipsis."""
-    text = _SPACE.sub(" ", html.unescape(_TAG.sub(" ", fragment or ""))).strip()
-    if limit is not None and len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return text
-
-
-def parse_time(value: str | None) -> dt.datetime | None:
-    """Parse connpass's ISO 8601 timestamps (naive values are taken as JST)."""
-    if not value:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=JST)
 
 
 def format_when(start: dt.datetime | None, end: dt.datetime | None) -> str:
@@ -53,14 +32,6 @@ def format_when(start: dt.datetime | None, end: dt.datetime | None) -> str:
 
 def is_online(event: Event) -> bool:
     return prefecture_of(event.get("address"), event.get("place"), event.get("event_type")) == ONLINE
-
-
-def fill_ratio(event: Event) -> float | None:
-    """accepted / limit, or ``None`` when the event has no limit."""
-    limit = event.get("limit")
-    if not limit:
-        return None
-    return round(int(event.get("accepted") or 0) / int(limit), 2)
 
 
 def compact_event(event: Event, now: dt.datetime) -> dict[str, Any]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
+
+from agent.events import Event
 
 Order = Literal[1, 2, 3]  # 1: updated desc, 2: start date asc, 3: newest (created) desc
 
-#: A connpass v2 event object, exactly as the API returns it.
-Event = dict[str, Any]
+__all__ = ["Event", "EventSource", "Order", "RoutedSource", "SearchQuery", "SearchResult"]
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,23 @@ class EventSource(Protocol):
     ``search`` raises ``agent.errors.SourceError`` on failure and never anything else.
     """
 
-    #: ``"connpass"`` or ``"sample"``; UIs show a サンプルデータ badge for the latter.
-    name: str
+    @property
+    def name(self) -> str:
+        """``connpass``, ``mirror`` or ``sample``; UIs show a サンプルデータ badge for the latter."""
+        ...
 
     def search(self, query: SearchQuery) -> SearchResult: ...
+
+
+@runtime_checkable
+class RoutedSource(Protocol):
+    """A source that answers through another one, chosen per search (the mirror: its snapshot or live connpass)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def search(self, query: SearchQuery) -> SearchResult: ...
+
+    def resolve(self, *, past: bool) -> EventSource:
+        """The source to use now for an upcoming (``past=False``) or past search."""
+        ...

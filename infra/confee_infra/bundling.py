@@ -1,8 +1,9 @@
-"""Bundle the proxy Lambdas with their pinned dependencies, locally and without Docker.
+"""Bundle a Python package and its pinned dependencies as Lambda code, locally and without Docker.
 
-The Chat Lambda calls ``invoke_agent_runtime``; which boto3 the Lambda runtime ships is not ours to
-choose, so ``proxy/requirements.txt`` (boto3 pinned) is installed into the bundle next to the
-``proxy`` package. ``pip install --target`` with an explicit platform and Python version fetches the
+Two bundles use it: the proxy Lambdas (``proxy/`` + ``proxy/requirements.txt``, boto3 pinned: which
+boto3 the Lambda runtime ships is not ours to choose) and the mirror's Sync Lambda (``agent/`` +
+``agent/requirements-sync.txt`` constrained by ``agent/constraints.txt``: httpx and boto3 only, never
+the model stack). ``pip install --target`` with an explicit platform and Python version fetches the
 wheels the Lambda will run (Linux, arm64) whatever the build machine is.
 
 CDK does not hash the local bundler itself, only the source folder and the ``BundlingOptions``: the
@@ -24,10 +25,10 @@ import jsii
 from aws_cdk import aws_lambda as lambda_
 
 #: Bumped whenever the bundling steps below change in a way the fingerprint would not see.
-BUNDLER_VERSION = "1"
+BUNDLER_VERSION = "2"
 
-#: What never belongs in a deployment package.
-IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".mypy_cache", ".ruff_cache", "tests")
+#: What never belongs in a deployment package (file or folder names, at any depth).
+IGNORED_NAMES = ("__pycache__", "*.pyc", ".pytest_cache", ".mypy_cache", ".ruff_cache", "tests")
 
 
 class BundlingError(RuntimeError):
@@ -43,6 +44,9 @@ class PipLocalBundling:
         package_name: Import name of the package inside the bundle (handlers are ``proxy.handlers.…``).
         python_version: Lambda Python version the wheels must match, e.g. ``"3.14"``.
         platform: pip platform tag of the Lambda architecture.
+        requirements_file: Requirements file inside ``source_dir``; without it only the package is copied.
+        constraints_file: Optional constraints file inside ``source_dir`` pinning transitive dependencies.
+        exclude: Further file or folder names (glob patterns) left out of the copied package.
         pip_command: How to run pip (tests may point it elsewhere); defaults to this interpreter's pip.
     """
 
@@ -53,17 +57,29 @@ class PipLocalBundling:
         package_name: str,
         python_version: str,
         platform: str,
+        requirements_file: str = "requirements.txt",
+        constraints_file: str | None = None,
+        exclude: tuple[str, ...] = (),
         pip_command: tuple[str, ...] | None = None,
     ) -> None:
         self.source_dir = source_dir
         self.package_name = package_name
         self.python_version = python_version
         self.platform = platform
+        self.requirements_file = requirements_file
+        self.constraints_file = constraints_file
+        self.exclude = exclude
         self.pip_command = pip_command or (sys.executable, "-m", "pip")
 
     @property
     def requirements(self) -> Path:
-        return self.source_dir / "requirements.txt"
+        """The requirements file installed next to the package."""
+        return self.source_dir / self.requirements_file
+
+    @property
+    def constraints(self) -> Path | None:
+        """The constraints file applied to the install, if any."""
+        return self.source_dir / self.constraints_file if self.constraints_file else None
 
     def pip_arguments(self, target: Path) -> list[str]:
         """The pip command line installing the pinned requirements for the Lambda's platform."""
@@ -75,6 +91,7 @@ class PipLocalBundling:
             "--quiet",
             "--requirement",
             str(self.requirements),
+            *(("--constraint", str(self.constraints)) if self.constraints else ()),
             "--target",
             str(target),
             "--platform",
@@ -89,13 +106,14 @@ class PipLocalBundling:
 
     def fingerprint(self) -> str:
         """A digest of every bundling input CDK cannot see (it hashes only the source folder and options)."""
-        requirements = self.requirements.read_text(encoding="utf-8") if self.requirements.is_file() else ""
         inputs = {
             "bundler": BUNDLER_VERSION,
             "python": self.python_version,
             "platform": self.platform,
             "package": self.package_name,
-            "requirements": requirements,
+            "requirements": _text_of(self.requirements),
+            "constraints": _text_of(self.constraints),
+            "exclude": list(self.exclude),
         }
         return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -122,12 +140,34 @@ class PipLocalBundling:
                     f"{result.stdout}\n{result.stderr}"
                 )
             shutil.rmtree(out / "bin", ignore_errors=True)  # console scripts are of no use in Lambda
-        shutil.copytree(self.source_dir, out / self.package_name, ignore=IGNORED, dirs_exist_ok=True)
+        ignore = shutil.ignore_patterns(*IGNORED_NAMES, *self.exclude)
+        shutil.copytree(self.source_dir, out / self.package_name, ignore=ignore, dirs_exist_ok=True)
         return True
 
 
+def docker_command(*, package_name: str, requirements_file: str, constraints_file: str | None) -> list[str]:
+    """What the Docker fallback would run in the Lambda build image: the same install as ``PipLocalBundling``."""
+    constraint = f" -c {constraints_file}" if constraints_file else ""
+    return [
+        "bash",
+        "-c",
+        f"pip install -r {requirements_file}{constraint} -t /asset-output && cp -r . /asset-output/{package_name}",
+    ]
+
+
+def _text_of(path: Path | None) -> str:
+    return path.read_text(encoding="utf-8") if path is not None and path.is_file() else ""
+
+
 def package_code(
-    source_dir: Path, *, package_name: str, runtime: lambda_.Runtime, architecture: lambda_.Architecture
+    source_dir: Path,
+    *,
+    package_name: str,
+    runtime: lambda_.Runtime,
+    architecture: lambda_.Architecture,
+    requirements_file: str = "requirements.txt",
+    constraints_file: str | None = None,
+    exclude: tuple[str, ...] = (),
 ) -> lambda_.Code:
     """Lambda code for a Python package with its pinned requirements.
 
@@ -136,23 +176,30 @@ def package_code(
         package_name: Import name inside the bundle.
         runtime: Lambda runtime; its version picks the wheels.
         architecture: Lambda architecture; picks the platform tag.
+        requirements_file: Requirements file inside ``source_dir``.
+        constraints_file: Optional constraints file inside ``source_dir``.
+        exclude: Further file or folder names (glob patterns) left out of the bundle and the asset hash.
     """
     python_version = runtime.name.removeprefix("python")
     platform = "manylinux2014_aarch64" if architecture.name == "arm64" else "manylinux2014_x86_64"
     local = PipLocalBundling(
-        source_dir=source_dir, package_name=package_name, python_version=python_version, platform=platform
+        source_dir=source_dir,
+        package_name=package_name,
+        python_version=python_version,
+        platform=platform,
+        requirements_file=requirements_file,
+        constraints_file=constraints_file,
+        exclude=exclude,
     )
     return lambda_.Code.from_asset(
         str(source_dir),
-        exclude=["**/__pycache__", "**/*.pyc", ".pytest_cache", "tests"],
+        exclude=[*(f"**/{name}" for name in IGNORED_NAMES), *(f"**/{name}" for name in exclude)],
         bundling=cdk.BundlingOptions(
             # Only used if local bundling declined, which ours never does: it raises on failure instead.
             image=runtime.bundling_image,
-            command=[
-                "bash",
-                "-c",
-                f"pip install -r requirements.txt -t /asset-output && cp -r . /asset-output/{package_name}",
-            ],
+            command=docker_command(
+                package_name=package_name, requirements_file=requirements_file, constraints_file=constraints_file
+            ),
             environment={"CONFEE_BUNDLE_FINGERPRINT": local.fingerprint()},
             local=local,
         ),

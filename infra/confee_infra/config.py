@@ -12,6 +12,7 @@ Context keys (``cdk.json`` or ``cdk synth -c KEY=VALUE``; command-line values ar
 | ``confee:allowedOrigins`` | none | extra browser origins for the API (list or comma-separated) |
 | ``confee:agentIdleTimeoutMinutes`` | ``15`` | AgentCore session idle timeout |
 | ``confee:agentMaxLifetimeHours`` | ``8`` | AgentCore session maximum lifetime |
+| ``confee:mirrorSyncMinutes`` | ``30`` | how often the Sync Lambda refreshes the event mirror (5..1440) |
 | ``confee:agentDir`` / ``confee:agentDockerfile`` | ``../agent`` / ``Dockerfile`` | agent image build context |
 | ``confee:proxyDir`` | ``../proxy`` | Lambda handlers and ``requirements.txt`` |
 | ``confee:spaDistDir`` | ``../spa/dist`` | built SPA |
@@ -33,9 +34,18 @@ REPO_DIR = INFRA_DIR.parent
 CONTEXT_PREFIX = "confee:"
 DEFAULT_REGION = "ap-northeast-1"
 DEFAULT_MODEL_ID = "apac.amazon.nova-micro-v1:0"
+#: What the Sync Lambda installs next to the ``agent`` package (httpx, boto3), relative to ``agent_dir``.
+SYNC_REQUIREMENTS = "requirements-sync.txt"
+#: Pins of the transitive dependencies, shared with the agent image, relative to ``agent_dir``.
+AGENT_CONSTRAINTS = "constraints.txt"
 
 #: Cross-region inference profile prefixes (``apac.amazon.nova-micro-v1:0`` routes to ``amazon.nova-micro-v1:0``).
 INFERENCE_PROFILE_PREFIXES = frozenset({"us", "eu", "apac", "jp", "au", "ca", "us-gov", "global"})
+
+#: Bounds of ``confee:mirrorSyncMinutes``: a sync reads a few hundred pages at 1 req/s (minutes), and a
+#: snapshot older than a day is stale for "this week" questions.
+MIRROR_SYNC_MINUTES_MIN = 5
+MIRROR_SYNC_MINUTES_MAX = 1440
 
 _REGION_RE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 _ACCOUNT_RE = re.compile(r"^\d{12}$")
@@ -77,6 +87,7 @@ class InfraConfig:
         allowed_origins: Browser origins allowed to call the API directly (CloudFront is same-origin).
         agent_idle_timeout_minutes: AgentCore idle session timeout (the agent's session TTL matches it).
         agent_max_lifetime_hours: AgentCore maximum session lifetime.
+        mirror_sync_minutes: Interval of the scheduled mirror sync (every run reads all upcoming events at 1 req/s).
         agent_dir: Docker build context of the agent image.
         agent_dockerfile: Dockerfile path relative to ``agent_dir``.
         proxy_dir: The ``proxy`` package (handlers, ``requirements.txt``, ``openapi.yaml``).
@@ -91,6 +102,7 @@ class InfraConfig:
     allowed_origins: tuple[str, ...] = ()
     agent_idle_timeout_minutes: int = 15
     agent_max_lifetime_hours: int = 8
+    mirror_sync_minutes: int = 30
     agent_dir: Path = field(default=REPO_DIR / "agent")
     agent_dockerfile: str = "Dockerfile"
     proxy_dir: Path = field(default=REPO_DIR / "proxy")
@@ -118,6 +130,12 @@ class InfraConfig:
             raise InfraConfigError("confee:agentMaxLifetimeHours must be 1..8")
         if self.agent_idle_timeout_minutes > self.agent_max_lifetime_hours * 60:
             raise InfraConfigError("confee:agentIdleTimeoutMinutes cannot exceed the maximum lifetime")
+        if not MIRROR_SYNC_MINUTES_MIN <= self.mirror_sync_minutes <= MIRROR_SYNC_MINUTES_MAX:
+            raise InfraConfigError(
+                f"confee:mirrorSyncMinutes must be {MIRROR_SYNC_MINUTES_MIN}..{MIRROR_SYNC_MINUTES_MAX} "
+                f"(minutes between mirror syncs; a sync takes a few minutes at connpass's 1 request/second), "
+                f"got {self.mirror_sync_minutes!r}"
+            )
 
     @property
     def is_inference_profile(self) -> bool:
@@ -133,11 +151,15 @@ class InfraConfig:
         """Fail early, with the command that fixes it, when an input folder is missing.
 
         Raises:
-            InfraConfigError: The agent Dockerfile, the proxy handlers or the SPA build is missing.
+            InfraConfigError: The agent Dockerfile or sync requirements, the proxy handlers or the SPA build is
+                missing.
         """
         dockerfile = self.agent_dir / self.agent_dockerfile
         if not dockerfile.is_file():
             raise InfraConfigError(f"agent image needs {dockerfile} (confee:agentDir / confee:agentDockerfile)")
+        sync_requirements = self.agent_dir / SYNC_REQUIREMENTS
+        if not sync_requirements.is_file():
+            raise InfraConfigError(f"the mirror's Sync Lambda needs {sync_requirements} (confee:agentDir)")
         for handler in ("chat", "health"):
             if not (self.proxy_dir / "handlers" / f"{handler}.py").is_file():
                 raise InfraConfigError(f"missing {self.proxy_dir}/handlers/{handler}.py (confee:proxyDir)")
@@ -212,6 +234,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "confee:allowedOrigins": ("allowed_origins", _origins),
     "confee:agentIdleTimeoutMinutes": ("agent_idle_timeout_minutes", _int),
     "confee:agentMaxLifetimeHours": ("agent_max_lifetime_hours", _int),
+    "confee:mirrorSyncMinutes": ("mirror_sync_minutes", _int),
     "confee:agentDir": ("agent_dir", _path),
     "confee:agentDockerfile": ("agent_dockerfile", _str),
     "confee:proxyDir": ("proxy_dir", _path),

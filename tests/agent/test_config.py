@@ -34,8 +34,18 @@ def test_a_key_switches_auto_to_connpass_and_is_never_shown() -> None:
         ({"CONFEE_EVENTS": "connpass"}, "CONNPASS_API_KEY"),
         ({"CONFEE_SESSION_TTL_SECONDS": "soon"}, "CONFEE_SESSION_TTL_SECONDS"),
         ({"CONFEE_MAX_SESSIONS": "0"}, "positive"),
+        ({"CONFEE_MAX_SESSIONS": "2.5"}, "whole number"),
+        ({"CONFEE_EVENTS": "mirror"}, "CONFEE_MIRROR_URI"),
+        ({"CONFEE_MIRROR_MAX_AGE_SECONDS": "-1"}, "CONFEE_MIRROR_MAX_AGE_SECONDS"),
+        ({"CONFEE_MIRROR_REFRESH_SECONDS": "nan"}, "CONFEE_MIRROR_REFRESH_SECONDS"),
     ],
 )
 def test_invalid_values_fail_clearly(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         Settings.from_env(env)
+
+
+def test_mirror_needs_a_uri_and_has_freshness_defaults() -> None:
+    settings = Settings.from_env({"CONFEE_EVENTS": "mirror", "CONFEE_MIRROR_URI": "s3://bucket/mirror"})
+    assert (settings.event_source, settings.mirror_uri) == ("mirror", "s3://bucket/mirror")
+    assert (settings.mirror_refresh_seconds, settings.mirror_max_age_seconds) == (900, 6 * 3600)

@@ -34,3 +34,9 @@ def test_remote_target_uses_meta() -> None:
     )
     assert info.model == "Amazon Bedrock"
     assert info.is_sample
+
+
+def test_local_mirror_shows_what_answered_last() -> None:
+    settings = Settings(events="mirror", mirror_uri="/tmp/mirror")
+    assert describe_agent("local", "", {}, settings).source.startswith("イベントミラー")
+    assert describe_agent("local", "", {"source": "connpass"}, settings).source == "connpass API v2"

@@ -2,13 +2,16 @@
 
 Inputs (agent image folder, proxy package, SPA build) are the real folders when they exist; a
 missing one is replaced by a minimal placeholder so the infrastructure can be tested on its own.
-Bundling is skipped (``aws:cdk:bundling-stacks = []``): it would download the pinned boto3 from
-PyPI. The bundler itself is tested offline in ``test_bundling.py``.
+Bundling is skipped (``aws:cdk:bundling-stacks = []``): it would download the pinned boto3 and httpx
+from PyPI. The bundler itself is tested offline against fake wheels (``make_wheel``) in
+``test_bundling.py`` and ``test_mirror.py``.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,8 +67,13 @@ def make_sources(root: Path) -> Sources:
     agent = REPO_DIR / "agent"
     if not (agent / "Dockerfile").is_file():
         agent = root / "agent"
-        agent.mkdir(parents=True, exist_ok=True)
+        (agent / "mirror").mkdir(parents=True, exist_ok=True)
         (agent / "Dockerfile").write_text("FROM public.ecr.aws/docker/library/python:3.13-slim\n")
+        (agent / "__init__.py").write_text("")
+        (agent / "mirror" / "__init__.py").write_text("")
+        (agent / "mirror" / "lambda_handler.py").write_text("def handler(event, context):\n    return None\n")
+        (agent / "requirements.txt").write_text("strands-agents==1.62.0\nhttpx==0.28.1\n")
+        (agent / "requirements-sync.txt").write_text("httpx==0.28.1\nboto3==1.44.5\nbotocore==1.44.5\n")
     proxy = REPO_DIR / "proxy"
     if not all((proxy / "handlers" / f"{name}.py").is_file() for name in ("chat", "health")):
         proxy = root / "proxy"
@@ -107,5 +115,52 @@ def statements_of(template: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
+def policy_statements_of_role(template: dict[str, Any], role_ref: dict[str, Any]) -> list[dict[str, Any]]:
+    """Statements of the ``AWS::IAM::Policy`` resources attached to one role (``{"Fn::GetAtt": [id, "Arn"]}``)."""
+    role_id = role_ref["Fn::GetAtt"][0]
+    found: list[dict[str, Any]] = []
+    for policy in resources_of(template, "AWS::IAM::Policy").values():
+        if {"Ref": role_id} in policy["Properties"]["Roles"]:
+            found.extend(policy["Properties"]["PolicyDocument"]["Statement"])
+    return found
+
+
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
+
+
+#: Import names of distributions whose top-level package is not their normalised name.
+TOP_LEVEL_PACKAGES = {"strands-agents": "strands", "bedrock-agentcore": "bedrock_agentcore"}
+
+
+def make_wheel(directory: Path, name: str = "tinydep", version: str = "1.0") -> Path:
+    """A minimal pure-Python wheel (a zip with dist-info metadata) whose package is ``name``'s import name."""
+    directory.mkdir(parents=True, exist_ok=True)
+    dist = re.sub(r"[-_.]+", "_", name).lower()
+    package = TOP_LEVEL_PACKAGES.get(name, dist)
+    path = directory / f"{dist}-{version}-py3-none-any.whl"
+    info = f"{dist}-{version}.dist-info"
+    files = {
+        f"{package}/__init__.py": f'VERSION = "{version}"\n',
+        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    record = "".join(f"{file},,\n" for file in files) + f"{info}/RECORD,,\n"
+    with zipfile.ZipFile(path, "w") as archive:
+        for file, text in files.items():
+            archive.writestr(file, text)
+        archive.writestr(f"{info}/RECORD", record)
+    return path
+
+
+def make_wheels_for(directory: Path, *requirements: Path) -> list[str]:
+    """A fake wheel for every ``name==version`` pin of the requirements files; returns the names."""
+    names: list[str] = []
+    for requirements_file in requirements:
+        for line in requirements_file.read_text(encoding="utf-8").splitlines():
+            pin = line.split("#", 1)[0].strip()
+            if "==" in pin:
+                name, version = (part.strip() for part in pin.split("==", 1))
+                make_wheel(directory, name, version)
+                names.append(name)
+    return names

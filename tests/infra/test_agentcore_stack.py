@@ -10,8 +10,16 @@ from aws_cdk.assertions import Match, Template
 
 from confee_infra.app import AGENT_STACK
 from confee_infra.config import InfraConfig
+from confee_infra.mirror import SYNC_HANDLER
 from confee_infra.stacks.agentcore_stack import bedrock_invoke_statements
-from tests.infra.helpers import Synth, as_list, cdk_json_context, resources_of, statements_of
+from tests.infra.helpers import (
+    Synth,
+    as_list,
+    cdk_json_context,
+    policy_statements_of_role,
+    resources_of,
+    statements_of,
+)
 
 PROFILE_ARN = {
     "Fn::Join": [
@@ -28,6 +36,12 @@ PROFILE_ARN = {
 def runtime_props(synth: Synth) -> dict[str, Any]:
     (runtime,) = resources_of(synth.raw(AGENT_STACK), "AWS::BedrockAgentCore::Runtime").values()
     return dict(runtime["Properties"])
+
+
+def sync_function(synth: Synth) -> dict[str, Any]:
+    functions = resources_of(synth.raw(AGENT_STACK), "AWS::Lambda::Function").values()
+    (props,) = [f["Properties"] for f in functions if f["Properties"].get("Handler") == SYNC_HANDLER]
+    return dict(props)
 
 
 def role_statements(synth: Synth) -> list[dict[str, Any]]:
@@ -47,13 +61,16 @@ def test_runtime_is_the_public_confee_agent_with_explicit_lifecycle(agent_templa
     )
 
 
-def test_runtime_environment_selects_bedrock_and_the_secret(synth: Synth, agent_template: Template) -> None:
+def test_runtime_environment_selects_bedrock_the_mirror_and_the_secret(synth: Synth, agent_template: Template) -> None:
     env = runtime_props(synth)["EnvironmentVariables"]
     (secret_id,) = agent_template.find_resources("AWS::SecretsManager::Secret")
+    bucket_ref = synth.raw(AGENT_STACK)["Outputs"]["MirrorBucketName"]["Value"]
     assert env == {
         "CONFEE_MODEL": "bedrock",
         "CONFEE_MODEL_ID": "apac.amazon.nova-micro-v1:0",
-        "CONFEE_EVENTS": "auto",
+        "CONFEE_EVENTS": "mirror",
+        "CONFEE_MIRROR_URI": {"Fn::Join": ["", ["s3://", bucket_ref, "/mirror"]]},
+        # live connpass when the snapshot is missing or too old
         "CONNPASS_API_KEY_SECRET_ARN": {"Ref": secret_id},
         "CONFEE_SESSION_TTL_SECONDS": "900",  # the agent forgets a session when AgentCore would
     }
@@ -85,9 +102,11 @@ def test_secret_is_created_empty_and_named_for_the_operator(agent_template: Temp
     agent_template.has_output("ConnpassSecretName", {"Value": "confee/connpass-api-key"})
 
 
-def test_only_the_runtime_role_may_read_the_secret(synth: Synth, agent_template: Template) -> None:
-    (role_id,) = agent_template.find_resources("AWS::IAM::Role")
+def test_only_the_runtime_and_sync_roles_may_read_the_secret(synth: Synth, agent_template: Template) -> None:
+    runtime_role = runtime_props(synth)["RoleArn"]
+    sync_role = sync_function(synth)["Role"]
     (secret_id,) = agent_template.find_resources("AWS::SecretsManager::Secret")
+    agent_template.resource_count_is("AWS::SecretsManager::ResourcePolicy", 1)
     agent_template.has_resource_properties(
         "AWS::SecretsManager::ResourcePolicy",
         {
@@ -98,20 +117,42 @@ def test_only_the_runtime_role_may_read_the_secret(synth: Synth, agent_template:
                         "Effect": "Deny",
                         "Principal": {"AWS": "*"},
                         "Action": "secretsmanager:GetSecretValue",
-                        "Condition": {"StringNotEquals": {"aws:PrincipalArn": {"Fn::GetAtt": [role_id, "Arn"]}}},
+                        "Resource": "*",
+                        "Sid": "OnlyTheAgentReadsTheKey",
+                        "Condition": {"StringNotEquals": {"aws:PrincipalArn": [runtime_role, sync_role]}},
                     }
-                ]
+                ],
+                "Version": "2012-10-17",
             },
         },
     )
-    reads = [s for s in role_statements(synth) if "secretsmanager:GetSecretValue" in as_list(s["Action"])]
-    assert reads == [
-        {
-            "Action": ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
-            "Effect": "Allow",
-            "Resource": {"Ref": secret_id},
-        }
-    ]
+    template = synth.raw(AGENT_STACK)
+    reads = {
+        role["Fn::GetAtt"][0]: [
+            s for s in policy_statements_of_role(template, role) if "secretsmanager" in json.dumps(s["Action"])
+        ]
+        for role in (runtime_role, sync_role)
+    }
+    assert reads == {
+        runtime_role["Fn::GetAtt"][0]: [
+            {
+                "Action": ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
+                "Effect": "Allow",
+                "Resource": {"Ref": secret_id},
+            }
+        ],
+        sync_role["Fn::GetAtt"][0]: [
+            {
+                "Action": "secretsmanager:GetSecretValue",
+                "Effect": "Allow",
+                "Resource": {"Ref": secret_id},
+                "Sid": "ReadConnpassKey",
+            }
+        ],
+    }
+    # and no other role of the stack is granted anything on the secret
+    granted = [s for s in role_statements(synth) if "secretsmanager" in json.dumps(s["Action"])]
+    assert len(granted) == 2
 
 
 def test_bedrock_invoke_is_limited_to_the_profile_and_its_model(synth: Synth) -> None:

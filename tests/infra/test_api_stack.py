@@ -16,7 +16,7 @@ from aws_cdk.assertions import Match, Template
 from confee_infra.app import AGENT_STACK, API_STACK
 from confee_infra.config import InfraConfig
 from confee_infra.stacks.api_stack import ApiStack, invoke_runtime_statement
-from tests.infra.helpers import Sources, Synth, cdk_json_context, resources_of
+from tests.infra.helpers import Sources, Synth, cdk_json_context, policy_statements_of_role, resources_of
 from tests.infra.test_schema import BODIES
 
 RUNTIME_ARN = {
@@ -30,15 +30,6 @@ def function_by_handler(synth: Synth, handler: str) -> tuple[str, dict[str, Any]
         (key, value["Properties"]) for key, value in functions.items() if value["Properties"]["Handler"] == handler
     ]
     return match
-
-
-def policy_statements_of_role(template: dict[str, Any], role_ref: dict[str, Any]) -> list[dict[str, Any]]:
-    role_id = role_ref["Fn::GetAtt"][0]
-    found: list[dict[str, Any]] = []
-    for policy in resources_of(template, "AWS::IAM::Policy").values():
-        if {"Ref": role_id} in policy["Properties"]["Roles"]:
-            found.extend(policy["Properties"]["PolicyDocument"]["Statement"])
-    return found
 
 
 @pytest.mark.parametrize(

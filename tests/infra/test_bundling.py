@@ -6,32 +6,14 @@ from the environment), so these tests install a real wheel without any network.
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_lambda as lambda_
 
-from confee_infra.bundling import BundlingError, PipLocalBundling, package_code
-
-
-def make_wheel(directory: Path, name: str = "tinydep", version: str = "1.0") -> Path:
-    """A minimal pure-Python wheel (a wheel is a zip with dist-info metadata)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{name}-{version}-py3-none-any.whl"
-    info = f"{name}-{version}.dist-info"
-    files = {
-        f"{name}/__init__.py": f'VERSION = "{version}"\n',
-        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
-        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
-    }
-    record = "".join(f"{file},,\n" for file in files) + f"{info}/RECORD,,\n"
-    with zipfile.ZipFile(path, "w") as archive:
-        for file, text in files.items():
-            archive.writestr(file, text)
-        archive.writestr(f"{info}/RECORD", record)
-    return path
+from confee_infra.bundling import BundlingError, PipLocalBundling, docker_command, package_code
+from tests.infra.helpers import make_wheel
 
 
 @pytest.fixture
@@ -117,3 +99,47 @@ def test_cdk_runs_the_local_bundler_without_docker(package: Path, tmp_path: Path
     assert len(staged) == 1
     assert (staged[0] / "tinydep" / "__init__.py").is_file()
     assert (staged[0] / "proxy" / "handlers" / "chat.py").is_file()
+
+
+def test_another_requirements_file_a_constraints_file_and_excluded_names(
+    package: Path, tmp_path: Path, offline_pip: Path
+) -> None:
+    (package / "requirements-sync.txt").write_text("tinydep\n")  # the version comes from the constraints
+    (package / "constraints.txt").write_text("tinydep==1.0\nunrelated==2.0\n")
+    (package / "Dockerfile").write_text("FROM scratch\n")
+    sync = PipLocalBundling(
+        source_dir=package,
+        package_name="proxy",
+        python_version="3.14",
+        platform="manylinux2014_aarch64",
+        requirements_file="requirements-sync.txt",
+        constraints_file="constraints.txt",
+        exclude=("Dockerfile",),
+    )
+    out = tmp_path / "out"
+    joined = " ".join(sync.pip_arguments(out))
+    assert f"--requirement {package / 'requirements-sync.txt'}" in joined
+    assert f"--constraint {package / 'constraints.txt'}" in joined
+    assert "--constraint" not in bundler(package).pip_arguments(out)
+
+    out.mkdir()
+    assert sync.try_bundle(str(out))
+    assert (out / "tinydep" / "__init__.py").is_file()
+    assert (out / "proxy" / "handlers" / "chat.py").is_file()
+    assert not (out / "proxy" / "Dockerfile").exists()
+
+    base = sync.fingerprint()
+    (package / "constraints.txt").write_text("tinydep==1.0\nunrelated==2.1\n")
+    assert sync.fingerprint() != base, "a transitive pin changes the bundle"
+
+
+def test_docker_fallback_command_installs_the_same_files() -> None:
+    command = docker_command(
+        package_name="agent", requirements_file="requirements-sync.txt", constraints_file="constraints.txt"
+    )
+    assert command[:2] == ["bash", "-c"]
+    assert command[2] == (
+        "pip install -r requirements-sync.txt -c constraints.txt -t /asset-output && cp -r . /asset-output/agent"
+    )
+    plain = docker_command(package_name="proxy", requirements_file="requirements.txt", constraints_file=None)
+    assert plain[2] == "pip install -r requirements.txt -t /asset-output && cp -r . /asset-output/proxy"

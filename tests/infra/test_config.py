@@ -17,6 +17,7 @@ def test_defaults_point_at_the_real_folders_and_production_values() -> None:
     assert (config.throttle_rate_limit, config.throttle_burst_limit) == (10.0, 20)
     assert config.allowed_origins == ()
     assert (config.agent_idle_timeout_minutes, config.agent_max_lifetime_hours) == (15, 8)
+    assert config.mirror_sync_minutes == 30
     assert config.agent_dir == REPO_DIR / "agent"
     assert config.proxy_dir == REPO_DIR / "proxy"
     assert config.spa_dist_dir == REPO_DIR / "spa" / "dist"
@@ -38,6 +39,7 @@ def test_command_line_strings_are_parsed() -> None:
             "confee:allowedOrigins": "https://demo.example.com/, http://localhost:5173",
             "confee:agentIdleTimeoutMinutes": "30",
             "confee:agentMaxLifetimeHours": "2",
+            "confee:mirrorSyncMinutes": "60",
             "confee:spaDistDir": "../spa/build",
             "@aws-cdk/core:checkSecretUsage": True,  # non-confee keys are left to CDK
         }
@@ -49,6 +51,7 @@ def test_command_line_strings_are_parsed() -> None:
     assert config.allowed_origins == ("https://demo.example.com", "http://localhost:5173")
     assert config.agent_idle_timeout_minutes == 30
     assert config.agent_max_lifetime_hours == 2
+    assert config.mirror_sync_minutes == 60
     # relative to infra/ (where cdk.json is), whatever the working directory
     assert config.spa_dist_dir == (INFRA_DIR / "../spa/build").resolve()
 
@@ -80,11 +83,25 @@ def test_json_list_of_origins_and_default_account() -> None:
         ({"confee:agentMaxLifetimeHours": "9"}, "confee:agentMaxLifetimeHours"),
         ({"confee:agentIdleTimeoutMinutes": "0"}, "confee:agentIdleTimeoutMinutes"),
         ({"confee:agentIdleTimeoutMinutes": "120", "confee:agentMaxLifetimeHours": "1"}, "maximum lifetime"),
+        ({"confee:mirrorSyncMinutes": "often"}, "confee:mirrorSyncMinutes"),
+        ({"confee:mirrorSyncMinutes": 7.5}, "confee:mirrorSyncMinutes"),
+        ({"confee:mirrorSyncMinutes": True}, "confee:mirrorSyncMinutes"),
     ],
 )
 def test_invalid_context_is_refused_with_the_key_named(context: dict[str, object], message: str) -> None:
     with pytest.raises(InfraConfigError, match=message):
         InfraConfig.from_context(context)
+
+
+@pytest.mark.parametrize("minutes", [0, 4, 1441, -30, "2880"])
+def test_mirror_sync_interval_must_be_5_to_1440_minutes(minutes: object) -> None:
+    with pytest.raises(InfraConfigError, match=r"confee:mirrorSyncMinutes must be 5\.\.1440 .*got -?\d+"):
+        InfraConfig.from_context({"confee:mirrorSyncMinutes": minutes})
+
+
+@pytest.mark.parametrize(("minutes", "expected"), [(5, 5), ("15", 15), (30.0, 30), (1440, 1440)])
+def test_mirror_sync_interval_bounds_are_inclusive(minutes: object, expected: int) -> None:
+    assert InfraConfig.from_context({"confee:mirrorSyncMinutes": minutes}).mirror_sync_minutes == expected
 
 
 def test_model_id_routing() -> None:
@@ -105,5 +122,10 @@ def test_check_sources_names_what_is_missing(tmp_path: Path) -> None:
         InfraConfig(agent_dir=sources.agent_dir, proxy_dir=sources.proxy_dir, spa_dist_dir=tmp_path).check_sources()
     with pytest.raises(InfraConfigError, match="Dockerfile"):
         InfraConfig(agent_dir=tmp_path, proxy_dir=sources.proxy_dir, spa_dist_dir=sources.spa_dist_dir).check_sources()
+    no_sync = tmp_path / "agent-without-sync"
+    no_sync.mkdir()
+    (no_sync / "Dockerfile").write_text("FROM scratch\n")
+    with pytest.raises(InfraConfigError, match=r"requirements-sync\.txt"):
+        InfraConfig(agent_dir=no_sync, proxy_dir=sources.proxy_dir, spa_dist_dir=sources.spa_dist_dir).check_sources()
     with pytest.raises(InfraConfigError, match=r"handlers/chat\.py"):
         InfraConfig(agent_dir=sources.agent_dir, proxy_dir=tmp_path, spa_dist_dir=sources.spa_dist_dir).check_sources()

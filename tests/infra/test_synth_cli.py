@@ -2,8 +2,9 @@
 
 Needs ``npm ci`` in infra/ first. The CLI runs offline: no credentials, no IMDS, no notices, no
 version check, no telemetry, and (where the kernel allows it) an empty network namespace.
-``--exclusively ConfeeFrontendStack`` keeps the CLI from bundling the Chat Lambda, which would
-download the pinned boto3 from PyPI; the app still synthesizes (and cdk-nag checks) all three stacks.
+``--exclusively ConfeeFrontendStack`` keeps the CLI from bundling the Chat and Sync Lambdas, which
+would download the pinned boto3 and httpx from PyPI; the app still synthesizes (and cdk-nag checks)
+all three stacks.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from agent.models.offline.chat import write_chat
 from agent.models.offline.criteria import Criteria, time_text
 from agent.models.offline.intent import ChatIntent, parse_intent
 from agent.models.offline.writer import write_error, write_no_more, write_results
-from agent.search.rules import DEFAULT_WINDOW_MONTHS, month_window
+from agent.search.period import DEFAULT_WINDOW_MONTHS, month_window
 from agent.search.tool import TOOL_NAME
 
 #: How far a widened search looks beyond the default window.
@@ -122,16 +122,25 @@ def _answer(messages: Sequence[Message], result: Mapping[str, Any], clock: Clock
     if payload is None:
         return TextReply(write_error(payload_of(result)))
     unstated = not (criteria.months or criteria.dates or criteria.include_past) and criteria.page == 1
-    if payload.get("total") == 0 and unstated and len(searches) == 1 and TOOL_NAME in names:
+    if _found(payload) == 0 and unstated and len(searches) == 1 and TOOL_NAME in names:
         return ToolCall(_next_id(messages), TOOL_NAME, _widened(criteria, clock).to_tool_input())
     stated = Criteria.from_tool_input(searches[0]["input"]) if searches else criteria
     if len(searches) > 1 and not (stated.months or stated.dates) and criteria.months and criteria.page == 1:
-        if payload.get("total") == 0:
+        if _found(payload) == 0:
             return TextReply(write_results(payload, stated))  # nothing in the next year and a half either
         until = time_text(Criteria(months=month_window(clock(), DEFAULT_WINDOW_MONTHS)[-1:]))
         note = f"今後半年（{until}まで）には見つからなかったため、その先 1 年に広げて探しました。"
         return TextReply(write_results(payload, criteria, note=note))
     return TextReply(write_results(payload, criteria))
+
+
+def _found(payload: Mapping[str, Any]) -> int:
+    """Events the search can show (``matched``; ``total`` from results written before it existed)."""
+    for name in ("matched", "total"):
+        value = payload.get(name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return 0
 
 
 def _next_id(messages: Sequence[Message]) -> str:
@@ -170,7 +179,7 @@ def decide(messages: Sequence[Message], clock: Clock, names: frozenset[str]) -> 
         last_shown = Criteria.from_tool_input(shown["input"])
         payload = _succeeded(_results(earlier).get(str(shown.get("toolUseId"))))
         if payload is not None and payload.get("has_more") is False:
-            total = payload["total"] if isinstance(payload.get("total"), int) else 0
+            total = _found(payload)
             return TextReply(write_no_more(last_shown if total else stated or last_shown, total))
         criteria = last_shown.with_changes(page=last_shown.page + 1)
     if TOOL_NAME not in names:

@@ -23,11 +23,14 @@ _BEGINNER = re.compile(r"初心者|入門|はじめて|初めて|ビギナー|�
 _SAMPLE_NOTE = "※ 動作確認用のサンプルデータ（架空のイベント）から検索しています。"
 
 
-def condition(criteria: Criteria) -> str:
-    """``2026年12月に大阪府で開催される「Rust」のイベント``: the search, said as a noun phrase."""
+def condition(criteria: Criteria, period: str = "") -> str:
+    """``2026年12月に大阪府で開催される「Rust」のイベント``: the search, said as a noun phrase.
+
+    ``period`` is the tool's label of the searched period (``今日から5月末まで``), said when the user named no time.
+    """
     time, place, subject = time_text(criteria), place_text(criteria), subject_label(criteria)
     past = criteria.include_past
-    when = f"{time}に" if time else ("過去に" if past else "今後")
+    when = f"{time}に" if time else ("過去に" if past else (f"{period}に" if period else "今後"))
     where = f"{place}で" if place else ""
     flavour = {"popular": "人気の", "newest": "新着の"}.get(criteria.sort, "")
     noun = criteria.kind or "イベント"
@@ -177,21 +180,41 @@ def _broaden(criteria: Criteria) -> list[str]:
     return ideas
 
 
+def _period_label(result: Mapping[str, Any]) -> str:
+    period = result.get("period")
+    if isinstance(period, Mapping) and period.get("implicit") and isinstance(period.get("label"), str):
+        return str(period["label"])
+    return ""
+
+
+def _coverage(result: Mapping[str, Any], criteria: Criteria) -> str:
+    """What an incomplete read means for the picks (a live source read only the first pages)."""
+    if result.get("complete") is not False:
+        return ""
+    total, read = _int(result.get("total")), _int(result.get("read"))
+    text = f"connpass では {total} 件が該当し、そのうち開催日の近い {read} 件から選びました。"
+    if criteria.sort == "popular":
+        text += "人気順はその中での順位です。"
+    return text
+
+
 def write_results(result: Mapping[str, Any], criteria: Criteria, *, note: str = "") -> str:
     """The answer for a successful search (``result`` is the tool's JSON payload; ``note`` opens it)."""
     events: Sequence[Mapping[str, Any]] = [e for e in result.get("events") or [] if isinstance(e, Mapping)]
     events = list(events)[: min(MAX_EVENTS, max(1, criteria.page_size))]
-    total = _int(result.get("total"))
+    matched = result.get("matched")
+    total = _int(matched) if isinstance(matched, int) else _int(result.get("total"))
     page = max(1, _int(result.get("page")) or criteria.page)
     size = max(1, criteria.page_size)
-    phrase = condition(criteria)
+    phrase = condition(criteria, _period_label(result))
+    coverage = _coverage(result, criteria)
     lines: list[str] = [note] if note else []
     if not events and page > 1:
         lines.append(f"{phrase}は、先ほどまでの {total} 件ですべてです。")
         lines.append(_refine_hint(criteria))
         return "\n\n".join(lines)
     if not events:
-        lines.append(f"{phrase}は見つかりませんでした。")
+        lines.append(f"{phrase}は見つかりませんでした。" + (f"（{coverage}）" if coverage else ""))
         ideas = "\n".join(f"- {idea}" for idea in _broaden(criteria))
         lines.append(f"次のように条件を広げると見つかるかもしれません。\n{ideas}")
         return "\n\n".join(lines)
@@ -203,6 +226,8 @@ def write_results(result: Mapping[str, Any], criteria: Criteria, *, note: str = 
         lines.append(f"{phrase}が {total} 件見つかりました。{order}に {len(events)} 件紹介します。")
     else:
         lines.append(f"{phrase}を {total or len(events)} 件見つけました。")
+    if coverage and page == 1:
+        lines[-1] += coverage
     lines += [event_block(e, criteria) for e in events]
     closing = []
     if result.get("has_more"):

@@ -1,6 +1,7 @@
-"""ConfeeAgentCoreStack: the agent container on Bedrock AgentCore Runtime, and the connpass key secret.
+"""ConfeeAgentCoreStack: the agent container on Bedrock AgentCore Runtime, the connpass key secret, the event mirror.
 
-The secret lives here because the agent is the only thing that reads it; nothing else is granted it.
+The secret lives here because only the agent reads it: the runtime (live fallback) and the mirror's Sync
+Lambda, which runs the agent's own sync code. Nothing else is granted it.
 """
 
 from __future__ import annotations
@@ -14,9 +15,12 @@ from constructs import Construct
 
 from confee_infra import nag
 from confee_infra.config import InfraConfig
+from confee_infra.mirror import EventMirror
 
 RUNTIME_NAME = "confee_agent"
 RUNTIME_ARN_OUTPUT = "AgentRuntimeArn"
+MIRROR_BUCKET_OUTPUT = "MirrorBucketName"
+MIRROR_SYNC_OUTPUT = "MirrorSyncFunctionName"
 SECRET_NAME = "confee/connpass-api-key"  # noqa: S105 - the secret's name, not its value
 BEDROCK_INVOKE_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
 
@@ -27,12 +31,14 @@ class AgentCoreStack(cdk.Stack):
     Attributes:
         runtime: The runtime; other stacks reach it through ``runtime_arn_reference()``.
         secret: The connpass API key secret, created empty and filled by the operator.
+        mirror: The event mirror the runtime searches (snapshot bucket, scheduled Sync Lambda, alarms).
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, config: InfraConfig, **kwargs: object) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
         self._config = config
         self.secret = self._connpass_secret()
+        self.mirror = EventMirror(self, "EventMirror", config=config, secret=self.secret)
         self.runtime = agentcore.Runtime(
             self,
             "Runtime",
@@ -52,22 +58,32 @@ class AgentCoreStack(cdk.Stack):
             environment_variables={
                 "CONFEE_MODEL": "bedrock",
                 "CONFEE_MODEL_ID": config.model_id,
-                "CONFEE_EVENTS": "auto",
+                # The snapshot first; live connpass (the key) when it is missing or too old.
+                "CONFEE_EVENTS": "mirror",
+                "CONFEE_MIRROR_URI": self.mirror.uri,
                 "CONNPASS_API_KEY_SECRET_ARN": self.secret.secret_arn,
                 "CONFEE_SESSION_TTL_SECONDS": str(config.agent_idle_timeout_minutes * 60),
             },
         )
         self.secret.grant_read(self.runtime.role)
-        self._restrict_secret_to(self.runtime.role)
+        self._restrict_secret_to(self.runtime.role, self.mirror.sync.role)
+        self.runtime.add_to_role_policy(self.mirror.snapshot_read_statement())
         for statement in bedrock_invoke_statements(self, config):
             self.runtime.add_to_role_policy(statement)
         self._acknowledge_runtime_role()
+        self.mirror.acknowledge_snapshot_reader(self.runtime.role)
 
         output = cdk.CfnOutput(
             self, RUNTIME_ARN_OUTPUT, value=self.runtime.agent_runtime_arn, description="AgentCore runtime"
         )
         output.override_logical_id(RUNTIME_ARN_OUTPUT)
         cdk.CfnOutput(self, "ConnpassSecretName", value=SECRET_NAME, description="put the connpass API key here")
+        mirror_outputs = {
+            MIRROR_BUCKET_OUTPUT: (self.mirror.bucket.bucket_name, "event mirror snapshots"),
+            MIRROR_SYNC_OUTPUT: (self.mirror.sync.function.function_name, "invoke once to sync right after deploying"),
+        }
+        for name, (value, description) in mirror_outputs.items():
+            cdk.CfnOutput(self, name, value=value, description=description).override_logical_id(name)
 
     def runtime_arn_reference(self) -> str:
         """The runtime ARN for another stack, read from this stack's ``AgentRuntimeArn`` output.
@@ -99,8 +115,8 @@ class AgentCoreStack(cdk.Stack):
         )
         return secret
 
-    def _restrict_secret_to(self, role: iam.IRole) -> None:
-        """Deny reading the key to every principal but the runtime role, whatever their IAM policies say."""
+    def _restrict_secret_to(self, *roles: iam.IRole) -> None:
+        """Deny reading the key to every principal but ``roles``, whatever their IAM policies say."""
         self.secret.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="OnlyTheAgentReadsTheKey",
@@ -108,7 +124,7 @@ class AgentCoreStack(cdk.Stack):
                 principals=[iam.AnyPrincipal()],
                 actions=["secretsmanager:GetSecretValue"],
                 resources=["*"],  # in a resource policy "*" means this secret only
-                conditions={"StringNotEquals": {"aws:PrincipalArn": role.role_arn}},
+                conditions={"StringNotEquals": {"aws:PrincipalArn": [role.role_arn for role in roles]}},
             )
         )
 

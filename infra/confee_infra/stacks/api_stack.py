@@ -13,7 +13,7 @@ from constructs import Construct
 from confee_infra import nag
 from confee_infra.bundling import package_code
 from confee_infra.config import InfraConfig
-from confee_infra.proxy_function import ARCHITECTURE, LOG_RETENTION, RUNTIME, ProxyFunction
+from confee_infra.python_function import ARCHITECTURE, LOG_RETENTION, RUNTIME, PythonFunction
 from confee_infra.schema import load_chat_request_schema, to_json_schema
 
 STAGE_NAME = "prod"
@@ -62,7 +62,7 @@ class ApiStack(cdk.Stack):
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
         # One asset (proxy package + pinned boto3) for both functions: uploaded once.
         code = package_code(config.proxy_dir, package_name=PACKAGE_NAME, runtime=RUNTIME, architecture=ARCHITECTURE)
-        self.health = ProxyFunction(
+        self.health = PythonFunction(
             self,
             "Health",
             code=code,
@@ -71,7 +71,7 @@ class ApiStack(cdk.Stack):
             timeout=cdk.Duration.seconds(10),
             memory_size=128,
         )
-        self.chat = ProxyFunction(
+        self.chat = PythonFunction(
             self,
             "Chat",
             code=code,

@@ -17,7 +17,7 @@ from constructs import Construct
 
 from confee_infra import nag
 from confee_infra.config import InfraConfig
-from confee_infra.proxy_function import LOG_RETENTION
+from confee_infra.python_function import LOG_RETENTION
 
 FUNCTIONS_DIR = Path(__file__).resolve().parents[1] / "cloudfront"
 API_PATH_PATTERN = "/api/*"

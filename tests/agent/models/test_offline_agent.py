@@ -237,7 +237,7 @@ def test_follow_ups_with_mo_add_places_and_topics_and_without_it_replace() -> No
 
     osaka = _ask(agent, "大阪も")
     assert _tool_inputs(agent)[-1]["prefectures"] == ["tokyo", "osaka"]
-    assert osaka.startswith("今後東京都・大阪府で開催される「Rust」のイベント"), osaka
+    assert osaka.startswith("今日から2027年4月末までに東京都・大阪府で開催される「Rust」のイベント"), osaka
     events = [BY_URL[u] for u in _links(osaka)]
     _assert_matches(Case("", topic=("rust",), prefectures={"tokyo", "osaka"}), events)
     assert {prefecture_of(e.get("address"), e.get("place"), e.get("event_type")) for e in events} == {"tokyo", "osaka"}
@@ -245,7 +245,7 @@ def test_follow_ups_with_mo_add_places_and_topics_and_without_it_replace() -> No
 
     go = _ask(agent, "Goも")
     assert _tool_inputs(agent)[-1]["any_keywords"] == ["Rust", "Golang", "Go言語", "Gopher"]
-    assert go.startswith("今後東京都・大阪府で開催される「Rust」または「Go」のイベント"), go
+    assert go.startswith("今日から2027年4月末までに東京都・大阪府で開催される「Rust」または「Go」のイベント"), go
     events = [BY_URL[u] for u in _links(go)]
     _assert_matches(Case("", topic=("rust", *GO), prefectures={"tokyo", "osaka"}), events)
     assert any("rust" in _text(e) for e in events) and any(g in _text(e) for e in events for g in GO)

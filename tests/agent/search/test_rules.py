@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from agent.clock import JST
-from agent.search.rules import month_window, page_of, past_window, rank, recommendable
+from agent.search.period import month_window, past_window
+from agent.search.rules import page_of, rank, recommendable
 from tests.agent.search.events import event
 
 NOW = dt.datetime(2026, 11, 24, 10, 30, tzinfo=JST)
@@ -24,12 +25,12 @@ def test_month_window_uses_japan_time() -> None:
 def test_upcoming_hides_ended_closed_and_cancelled() -> None:
     events = [
         event(1, "2026-11-20T10:00:00+09:00"),  # ended
-        event(2, "2026-11-24T10:00:00+09:00"),  # running now: still recommendable
+        event(2, "2026-11-24T10:00:00+09:00"),  # started half an hour ago: one cannot join it any more
         event(3, "2026-12-01T10:00:00+09:00", open_status="close"),
         event(4, "2026-12-02T10:00:00+09:00", open_status="cancelled"),
         event(5, "2026-12-03T10:00:00+09:00", open_status="preopen"),
     ]
-    assert [e["id"] for e in recommendable(events, NOW)] == [2, 5]
+    assert [e["id"] for e in recommendable(events, NOW)] == [5]
 
 
 def test_past_keeps_only_ended_and_never_cancelled() -> None:

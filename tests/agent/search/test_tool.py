@@ -12,7 +12,7 @@ from strands import Agent
 from agent.clock import JST, fixed_clock
 from agent.errors import SourceError
 from agent.search import make_search_tool
-from agent.search.tool import _QueryCache
+from agent.search.tool import Read, _QueryCache
 from agent.sources.base import SearchQuery, SearchResult
 from agent.sources.sample import SampleCatalogue
 from tests.agent.search.events import event
@@ -43,15 +43,40 @@ def call(source: Any, **arguments: Any) -> tuple[str, Any]:
     return result["status"], json.loads(result["content"][0]["text"])
 
 
-def test_default_search_is_upcoming_six_months_by_start_date() -> None:
+def test_default_search_starts_today_not_on_the_first_of_the_month() -> None:
     source = RecordingSource()
     status, data = call(source, keywords=["TypeScript"])
     assert status == "success"
-    (query,) = source.queries
-    assert query.keyword == ("TypeScript",)
-    assert query.ym == ("202611", "202612", "202701", "202702", "202703", "202704")
-    assert (query.order, query.count) == (2, 100)
+    rest_of_month, later = source.queries  # two queries: whether connpass ORs ym with ymd is not documented
+    assert rest_of_month.ymd == tuple(f"202611{d}" for d in range(24, 31)) and rest_of_month.ym == ()
+    assert later.ym == ("202612", "202701", "202702", "202703", "202704") and later.ymd == ()
+    assert all(q.keyword == ("TypeScript",) and (q.order, q.count) == (2, 100) for q in source.queries)
     assert data["today"] == "2026-11-24" and data["source"] == "sample"
+    assert data["period"] == {
+        "from": "2026-11-24",
+        "to": "2027-04-30",
+        "label": "今日から2027年4月末まで",
+        "implicit": True,
+    }
+
+
+def test_an_explicit_month_keeps_its_meaning_and_this_month_means_its_remaining_days() -> None:
+    source = RecordingSource()
+    call(source, months=["202612"])
+    assert [(q.ym, q.ymd) for q in source.queries] == [(("202612",), ())]
+    source = RecordingSource()
+    status, data = call(source, months=["202611"])
+    assert status == "success"
+    assert [(q.ym, q.ymd) for q in source.queries] == [((), tuple(f"202611{d}" for d in range(24, 31)))]
+    assert data["period"]["implicit"] is False and data["period"]["from"] == "2026-11-24"
+
+
+@pytest.mark.parametrize(("name", "value"), [("months", ["2026-12"]), ("months", ["202613"]), ("dates", ["20261131"])])
+def test_malformed_months_and_dates_are_errors_the_model_can_fix(name: str, value: list[str]) -> None:
+    source = RecordingSource()
+    status, data = call(source, **{name: value})
+    assert (status, data["kind"]) == ("error", "invalid_arguments") and not source.queries
+    assert value[0] in data["message"]
 
 
 def test_arguments_map_to_connpass_parameters() -> None:
@@ -69,9 +94,10 @@ def test_results_are_filtered_ranked_paged_and_compact() -> None:
         event(2, "2026-12-03T10:00:00+09:00", open_status="cancelled"),
         *[event(10 + i, f"2026-12-{10 + i:02d}T10:00:00+09:00") for i in range(7)],
     ]
-    status, data = call(RecordingSource(events), keywords=["x"], page=2, page_size=5)
+    status, data = call(RecordingSource(events), keywords=["x"], months=["202612"], page=2, page_size=5)
     assert status == "success"
-    assert data["total"] == 7 and data["page"] == 2 and data["has_more"] is False
+    assert (data["total"], data["matched"], data["complete"]) == (9, 7, True)  # total: what the source reported
+    assert data["page"] == 2 and data["has_more"] is False
     assert [e["id"] for e in data["events"]] == [15, 16]
     assert set(data["events"][0]) >= {"title", "url", "date", "place", "prefecture", "accepted", "limit", "catch"}
 
@@ -99,7 +125,7 @@ def test_identical_queries_hit_the_source_once() -> None:
     agent = Agent(model=ScriptedModel(), tools=[tool], callback_handler=None)
     agent.tool.search_connpass(keywords=["Go"])
     agent.tool.search_connpass(keywords=["Go"], page=2)
-    assert len(source.queries) == 1
+    assert len(source.queries) == 2  # the two parts of the default period, once
 
 
 @pytest.mark.parametrize("arguments", [{}, {"keywords": ["TypeScript"]}, {"sort": "popular", "page_size": 10}])
@@ -146,19 +172,37 @@ def test_popular_ranking_and_total_see_matches_beyond_the_first_source_page() ->
     events = many(150)
     events[120]["accepted"] = 49  # the most popular match sits on the source's second page
     source = PagedSource(events)
-    status, data = call(source, sort="popular")
+    status, data = call(source, sort="popular", months=["202612"])
     assert status == "success"
     assert source.starts == [1, 101]
-    assert data["total"] == 150
+    assert (data["total"], data["matched"], data["read"], data["complete"]) == (150, 150, 150, True)
     assert data["events"][0]["id"] == events[120]["id"]
 
 
-def test_source_pages_are_capped_and_a_failing_later_page_keeps_what_was_read() -> None:
-    capped = PagedSource(many(400))
-    assert call(capped)[1]["total"] == 300 and capped.starts == [1, 101, 201]
+def test_source_pages_are_capped_and_the_total_is_what_the_source_reports() -> None:
+    capped = PagedSource(many(400), available=2345)
+    data = call(capped, months=["202612"])[1]
+    assert capped.starts == [1, 101, 201]
+    assert (data["total"], data["read"], data["complete"]) == (2345, 300, False)
+
+
+def test_a_failing_later_page_keeps_what_was_read_and_says_it_is_incomplete() -> None:
     flaky = PagedSource(many(150), fail_after=1)
-    status, data = call(flaky)
-    assert (status, data["total"], flaky.starts) == ("success", 100, [1, 101])
+    status, data = call(flaky, months=["202612"])
+    assert (status, data["total"], data["read"], data["complete"], flaky.starts) == (
+        "success",
+        150,
+        100,
+        False,
+        [1, 101],
+    )
+
+
+def test_the_default_window_reads_the_first_page_of_each_part_first() -> None:
+    source = PagedSource(many(250))
+    data = call(source)[1]
+    assert source.starts == [1, 1, 101]  # rest of the month, later months, then the next page of the first
+    assert data["total"] == 500 and data["complete"] is False
 
 
 def test_past_search_without_a_time_looks_at_recent_months_not_all_of_history() -> None:
@@ -172,11 +216,11 @@ def test_cache_keeps_slim_events_and_drops_expired_entries() -> None:
     clock = {"now": 100.0}
     cache = _QueryCache(300.0, size=8, monotonic=lambda: clock["now"])
     full = event(1, "2026-12-01T10:00:00+09:00", description="<p>" + "長い説明" * 1000 + "</p>")
-    cache.put(SearchQuery(keyword=("Go",)), SearchResult(1, 1, 1, [full]))
+    cache.put(SearchQuery(keyword=("Go",)), Read([full], 1, complete=True))
     cached = cache.get(SearchQuery(keyword=("Go",)))
     assert cached is not None and "description" not in cached.events[0]  # kilobytes the tool never reads
     assert cached.events[0]["title"] == full["title"] and "description" in full  # the caller's event is untouched
     clock["now"] += 301
     assert cache.get(SearchQuery(keyword=("Go",))) is None
-    cache.put(SearchQuery(keyword=("Rust",)), SearchResult(0, 0, 1, []))
+    cache.put(SearchQuery(keyword=("Rust",)), Read([], 0, complete=True))
     assert len(cache) == 1  # the expired entry is gone, not kept until the cache fills up

@@ -1,7 +1,8 @@
-"""A Lambda function for one ``proxy`` handler, with its own role, log group and nothing else.
+"""A Python Lambda function with its own role, log group and nothing else.
 
 Each function gets a dedicated role whose only built-in right is writing to its own log group:
 the managed ``AWSLambdaBasicExecutionRole`` would let it create and write any log group in the account.
+Used for the proxy handlers (``ConfeeApiStack``) and the mirror's Sync Lambda (``ConfeeAgentCoreStack``).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ ARCHITECTURE = lambda_.Architecture.ARM_64
 LOG_RETENTION = logs.RetentionDays.ONE_MONTH
 
 
-class ProxyFunction(Construct):
-    """``proxy.handlers.<name>.handler`` as a Lambda function.
+class PythonFunction(Construct):
+    """A Python handler (``package.module.handler``) as a Lambda function.
 
     Attributes:
         function: The Lambda function.
@@ -41,7 +42,21 @@ class ProxyFunction(Construct):
         timeout: cdk.Duration,
         memory_size: int = 256,
         environment: Mapping[str, str] | None = None,
+        reserved_concurrent_executions: int | None = None,
     ) -> None:
+        """Create the log group, the role and the function.
+
+        Args:
+            scope: Parent construct.
+            construct_id: Construct id.
+            code: The bundled code (see ``bundling.package_code``).
+            handler: Dotted path of the handler inside the bundle.
+            description: Function description; the role's description names it too.
+            timeout: Function timeout.
+            memory_size: Memory in MB.
+            environment: Environment variables.
+            reserved_concurrent_executions: Cap on concurrent executions (``None``: the account's pool).
+        """
         super().__init__(scope, construct_id)
         self.log_group = logs.LogGroup(self, "Logs", retention=LOG_RETENTION, removal_policy=cdk.RemovalPolicy.DESTROY)
         self.role = iam.Role(
@@ -70,6 +85,7 @@ class ProxyFunction(Construct):
             role=self.role,
             log_group=self.log_group,
             environment=dict(environment or {}),
+            reserved_concurrent_executions=reserved_concurrent_executions,
         )
         # The role's policy must exist before the function can log its first invocation.
         self.function.node.add_dependency(self.role)

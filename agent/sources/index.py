@@ -1,0 +1,325 @@
+"""An in-memory index of connpass events, searched with connpass API v2's semantics.
+
+The sample catalogue (300 events) and the event mirror (every upcoming event in Japan, 10,000+) share it.
+At that size a linear scan per question is tens of milliseconds, so everything a search compares is
+computed once at load and kept as bitsets over the events in start-date order (Python ints: AND/OR of
+30,000 bits is a few microseconds): months, days, prefectures, statuses, and, lazily, each keyword seen
+(an LRU memo, because keywords repeat across questions while scanning 30,000 descriptions does not get
+cheaper). "Not started yet" is a range of that order, found by bisection.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import heapq
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from agent.clock import JST
+from agent.events import HIDDEN_STATUSES, SORT_KEYS, Event, Sort, is_recommendable, parse_time, popular_key
+from agent.sources.base import SearchQuery, SearchResult
+from agent.sources.prefectures import prefecture_of
+from agent.text import html_to_text, normalize
+
+#: Keywords whose matches are remembered (each costs N/8 bytes: 3.75 KB at 30,000 events).
+KEYWORD_MEMO_SIZE = 1024
+#: Below this share of candidates, a new keyword is checked on the candidates only and not memoised.
+_SCAN_CANDIDATES_ONLY = 0.2
+
+_INF = float("inf")
+_BYTE_BITS = tuple(tuple(i for i in range(8) if byte >> i & 1) for byte in range(256))
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedEvent:
+    """One event and what searches compare, computed once.
+
+    Attributes:
+        event: The connpass v2 event (shared: never modify it, hand out copies).
+        text: Normalised title, catch, description (as text) and address: what ``keyword`` matches.
+        start: Start as a POSIX timestamp (``inf`` if unknown).
+        ym: ``yyyymm`` of the local (JST) start date (``""`` if unknown).
+        ymd: ``yyyymmdd`` of the local start date.
+        prefecture: connpass slug, ``online``, or ``None``.
+    """
+
+    event: Event
+    text: str
+    start: float
+    ym: str
+    ymd: str
+    prefecture: str | None
+
+
+def search_text(event: Event, *, html_description: bool = True, description_limit: int | None = None) -> str:
+    """What connpass's ``keyword`` matches, normalised: title, catch, description (as text) and address.
+
+    Args:
+        event: A connpass v2 event.
+        html_description: The description is HTML (connpass) rather than plain text already.
+        description_limit: Keep only the first characters of the description text (the mirror's cap).
+    """
+    description = event.get("description") or ""
+    if not isinstance(description, str):
+        description = ""
+    if html_description:
+        description = html_to_text(description)
+    if description_limit is not None:
+        description = description[:description_limit]
+    fields = (event.get("title"), event.get("catch"), description, event.get("address"))
+    return "\n".join(normalize(f) for f in fields if isinstance(f, str) and f)
+
+
+def index_event(event: Event, *, html_description: bool = True, text: str | None = None) -> IndexedEvent:
+    """Prepare one event for searching.
+
+    Args:
+        event: A connpass v2 event.
+        html_description: The description is HTML (``False`` when it is plain text already).
+        text: The search text computed earlier (``search_text``), e.g. stored in a mirror snapshot.
+    """
+    start = parse_time(event.get("started_at"))
+    local = start.astimezone(JST) if start else None
+    return IndexedEvent(
+        event=event,
+        text=search_text(event, html_description=html_description) if text is None else text,
+        start=start.timestamp() if start else _INF,
+        ym=f"{local:%Y%m}" if local else "",
+        ymd=f"{local:%Y%m%d}" if local else "",
+        prefecture=prefecture_of(event.get("address"), event.get("place"), event.get("event_type")),
+    )
+
+
+@dataclass(frozen=True)
+class Found:
+    """One page of a search, with the counts a recommendation needs.
+
+    Attributes:
+        events: The page's events (copies), in the requested order.
+        matched: Events that can be recommended (upcoming and joinable, or past) among all matches.
+        available: All matches, whatever their status (what connpass calls ``results_available``).
+    """
+
+    events: list[Event]
+    matched: int
+    available: int
+
+
+def copy_event(event: Event) -> Event:
+    """A copy callers may change without corrupting the shared index (nested ``group`` included)."""
+    copied = dict(event)
+    if isinstance(copied.get("group"), dict):
+        copied["group"] = dict(copied["group"])
+    return copied
+
+
+def _or(bitsets: Iterable[int]) -> int:
+    result = 0
+    for bits in bitsets:
+        result |= bits
+    return result
+
+
+def positions(bits: int) -> list[int]:
+    """Indexes of the set bits, ascending."""
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    out: list[int] = []
+    for byte_index, byte in enumerate(data):
+        if byte:
+            base = byte_index * 8
+            out.extend(base + i for i in _BYTE_BITS[byte])
+    return out
+
+
+class _Order:
+    """A permutation of the index (``sequence``) and each event's place in it (``rank``)."""
+
+    __slots__ = ("rank", "sequence")
+
+    def __init__(self, sequence: list[int]) -> None:
+        self.sequence = sequence
+        self.rank = [0] * len(sequence)
+        for place, i in enumerate(sequence):
+            self.rank[i] = place
+
+
+class EventIndex:
+    """Events searchable like ``GET /api/v2/events/``; immutable after construction, thread-safe.
+
+    Args:
+        entries: Prepared events (see ``index_event``), in any order.
+    """
+
+    def __init__(self, entries: Iterable[IndexedEvent]) -> None:
+        ordered = sorted(entries, key=lambda e: (e.start, int(e.event.get("id") or 0)))
+        self._entries: tuple[IndexedEvent, ...] = tuple(ordered)
+        self._starts = [e.start for e in ordered]
+        n = len(ordered)
+        self._all = (1 << n) - 1
+        months: dict[str, int] = {}
+        days: dict[str, int] = {}
+        prefectures: dict[str | None, int] = {}
+        hidden = 0
+        for i, entry in enumerate(ordered):
+            bit = 1 << i
+            months[entry.ym] = months.get(entry.ym, 0) | bit
+            days[entry.ymd] = days.get(entry.ymd, 0) | bit
+            prefectures[entry.prefecture] = prefectures.get(entry.prefecture, 0) | bit
+            if entry.event.get("open_status") in HIDDEN_STATUSES:
+                hidden |= bit
+        self._months, self._days, self._prefectures, self._hidden = months, days, prefectures, hidden
+        ids = [int(e.event.get("id") or 0) for e in ordered]
+        floor = dt.datetime.min.replace(tzinfo=dt.UTC)
+        updated = [parse_time(e.event.get("updated_at")) or floor for e in ordered]
+        by_id_desc = _Order(sorted(range(n), key=ids.__getitem__, reverse=True))
+        #: connpass orders: 1 updated (newest first), 2 start date (this index's order), 3 created (newest first).
+        self._orders: dict[int, _Order] = {
+            1: _Order(sorted(range(n), key=lambda i: (updated[i], ids[i]), reverse=True)),
+            3: by_id_desc,
+        }
+        # The search rules' sort keys (agent.events.SORT_KEYS), evaluated once: date is this index's own
+        # order, newest is connpass's order 3, popular is sorted on its precomputed key.
+        popular = [popular_key(e.event) for e in ordered]
+        self._ranks: dict[str, _Order] = {
+            "date": _Order(list(range(n))),
+            "newest": by_id_desc,
+            "popular": _Order(sorted(range(n), key=popular.__getitem__)),
+        }
+        self._memo: OrderedDict[str, int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_events(cls, events: Iterable[Event], *, html_description: bool = True) -> EventIndex:
+        return cls(index_event(e, html_description=html_description) for e in events)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def events(self) -> list[Event]:
+        """Every event (copies), by start date."""
+        return [copy_event(e.event) for e in self._entries]
+
+    # -- matching -------------------------------------------------------------------------------------
+    def _keyword_bits(self, keyword: str, candidates: int) -> int:
+        """Events whose text contains ``keyword`` (normalised), at least among ``candidates``."""
+        with self._lock:
+            known = self._memo.get(keyword)
+            if known is not None:
+                self._memo.move_to_end(keyword)
+                return known
+        n = len(self._entries)
+        if n and candidates.bit_count() < n * _SCAN_CANDIDATES_ONLY:
+            entries = self._entries
+            return _or(1 << i for i in positions(candidates) if keyword in entries[i].text)
+        bits = _or(1 << i for i, entry in enumerate(self._entries) if keyword in entry.text)
+        with self._lock:
+            self._memo[keyword] = bits
+            if len(self._memo) > KEYWORD_MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return bits
+
+    def match(self, query: SearchQuery) -> int:
+        """The bitset of events matching ``query``'s filters (connpass semantics; ``start``/``count`` ignored).
+
+        Different parameters combine with AND; the values of one parameter with OR, except ``keyword``
+        (every one must appear). Keywords are matched on the normalised title, catch, description text and
+        address.
+        """
+        bits = self._all
+        months = {v.strip() for v in query.ym if v.strip()}
+        if months:
+            bits &= _or(self._months.get(m, 0) for m in months)
+        days = {v.strip() for v in query.ymd if v.strip()}
+        if days:
+            bits &= _or(self._days.get(d, 0) for d in days)
+        prefectures = {v.strip().lower() for v in query.prefecture if v.strip()}
+        if prefectures:
+            bits &= _or(self._prefectures.get(p, 0) for p in prefectures)
+        for keyword in dict.fromkeys(k for k in map(normalize, query.keyword) if k):
+            if not bits:
+                break
+            bits &= self._keyword_bits(keyword, bits)
+        any_of = [k for k in dict.fromkeys(map(normalize, query.keyword_or)) if k]
+        if any_of and bits:
+            bits &= _or(self._keyword_bits(k, bits) for k in any_of)
+        return bits
+
+    # -- connpass API v2 ------------------------------------------------------------------------------
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Filter, order and page like ``GET /api/v2/events/``."""
+        bits = self.match(query)
+        if query.order == 2:
+            chosen = positions(bits)[query.start - 1 : query.start - 1 + query.count]
+        else:
+            chosen = self._first_in_order(bits, self._orders[query.order], query.start - 1, query.count)
+        return SearchResult(
+            results_returned=len(chosen),
+            results_available=bits.bit_count(),
+            results_start=query.start,
+            events=[copy_event(self._entries[i].event) for i in chosen],
+        )
+
+    # -- what the search tool asks --------------------------------------------------------------------
+    def find(
+        self, queries: Sequence[SearchQuery], *, now: dt.datetime, sort: Sort, first: int, size: int, past: bool
+    ) -> Found:
+        """Events matching any of ``queries`` that can be recommended, ranked by ``sort``; one page of them.
+
+        Args:
+            queries: Source queries (their union is searched; ``order``/``start``/``count`` are ignored).
+            now: Current time: upcoming means not started yet, past means over.
+            sort: ``date`` (soonest first; for past searches, most recent first), ``popular`` or ``newest``.
+            first: 0-based index of the page's first event among the ranked recommendable events.
+            size: Page size.
+            past: Search events that are over instead of upcoming ones.
+        """
+        bits = _or(self.match(q) for q in queries)
+        available = bits.bit_count()
+        if past:  # rare and small (a few months): the general rules on the matches
+            kept = [
+                self._entries[i].event
+                for i in positions(bits)
+                if is_recommendable(self._entries[i].event, now, past=True)
+            ]
+            key = SORT_KEYS[sort]
+            ranked = sorted(kept, key=key, reverse=sort == "date")
+            return Found([copy_event(e) for e in ranked[first : first + size]], len(ranked), available)
+        upcoming_from = bisect.bisect_right(self._starts, now.timestamp())
+        bits &= ~self._hidden & (self._all >> upcoming_from << upcoming_from)
+        matched = bits.bit_count()
+        if sort == "date":
+            chosen = self._lowest(bits, first + size)[first:]
+        else:
+            chosen = self._first_in_order(bits, self._ranks[sort], first, size)
+        return Found([copy_event(self._entries[i].event) for i in chosen], matched, available)
+
+    @staticmethod
+    def _lowest(bits: int, count: int) -> list[int]:
+        """The ``count`` lowest set bits (cheap when ``count`` is small, whatever the size)."""
+        out: list[int] = []
+        while bits and len(out) < count:
+            low = bits & -bits
+            out.append(low.bit_length() - 1)
+            bits ^= low
+        return out
+
+    @staticmethod
+    def _first_in_order(bits: int, order: _Order, skip: int, count: int) -> list[int]:
+        """Members of ``bits`` in ``order``, from the ``skip``-th, at most ``count``."""
+        if bits.bit_count() * 8 < len(order.sequence):  # few matches: rank them, do not walk the whole order
+            return heapq.nsmallest(skip + count, positions(bits), key=order.rank.__getitem__)[skip:]
+        flags = bin(bits)[2:][::-1]
+        out: list[int] = []
+        seen = 0
+        for i in order.sequence:
+            if i < len(flags) and flags[i] == "1":
+                if seen >= skip:
+                    out.append(i)
+                    if len(out) == count:
+                        break
+                seen += 1
+        return out
