@@ -29,6 +29,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from confee_infra import nag
+from confee_infra.buckets import private_bucket
 from confee_infra.bundling import package_code
 from confee_infra.config import AGENT_CONSTRAINTS, SYNC_REQUIREMENTS, InfraConfig
 from confee_infra.python_function import ARCHITECTURE, RUNTIME, PythonFunction
@@ -168,15 +169,9 @@ class EventMirror(Construct):
         )
 
     def _bucket(self) -> s3.Bucket:
-        return s3.Bucket(
+        return private_bucket(
             self,
             "Bucket",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            removal_policy=cdk.RemovalPolicy.DESTROY,
-            auto_delete_objects=True,
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="ExpireOldSnapshots",

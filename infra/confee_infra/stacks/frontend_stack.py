@@ -16,6 +16,7 @@ from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
 from confee_infra import nag
+from confee_infra.buckets import private_bucket
 from confee_infra.config import InfraConfig
 from confee_infra.python_function import LOG_RETENTION
 
@@ -71,16 +72,7 @@ class FrontendStack(cdk.Stack):
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
-        self.bucket = s3.Bucket(
-            self,
-            "SiteBucket",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            removal_policy=cdk.RemovalPolicy.DESTROY,
-            auto_delete_objects=True,
-        )
+        self.bucket = private_bucket(self, "SiteBucket")
         headers = cloudfront.ResponseHeadersPolicy(
             self,
             "SecurityHeaders",
