@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from agent.clock import JST
 from agent.errors import ConfigError
 
 ModelKind = Literal["offline", "bedrock"]
@@ -32,6 +34,7 @@ class Settings:
         mirror_uri: Where ``python -m agent sync`` publishes the event mirror (directory or ``s3://bucket/prefix``).
         mirror_refresh_seconds: Snapshot age after which a newer one is looked for in the background.
         mirror_max_age_seconds: Snapshot age beyond which searches go to live connpass (if a key is configured).
+        today: A pinned "now" for evaluations and reproducible demos (``CONFEE_TODAY``); ``None``: the real time.
     """
 
     model: ModelKind = "offline"
@@ -46,6 +49,7 @@ class Settings:
     mirror_uri: str | None = None
     mirror_refresh_seconds: float = 15 * 60
     mirror_max_age_seconds: float = 6 * 3600
+    today: dt.datetime | None = None
 
     def __repr__(self) -> str:
         key = "***" if self.connpass_api_key else None
@@ -82,6 +86,7 @@ class Settings:
         arn = env.get("CONNPASS_API_KEY_SECRET_ARN", "").strip() or None
         if events == "connpass" and not (key or arn):
             raise ConfigError("CONFEE_EVENTS=connpass needs CONNPASS_API_KEY or CONNPASS_API_KEY_SECRET_ARN")
+        today = parse_today(env.get("CONFEE_TODAY", ""))
         mirror_uri = env.get("CONFEE_MIRROR_URI", "").strip() or None
         if events == "mirror" and not mirror_uri:
             raise ConfigError("CONFEE_EVENTS=mirror needs CONFEE_MIRROR_URI (a directory or s3://bucket/prefix)")
@@ -116,4 +121,27 @@ class Settings:
             mirror_uri=mirror_uri,
             mirror_refresh_seconds=numbers["CONFEE_MIRROR_REFRESH_SECONDS"],
             mirror_max_age_seconds=numbers["CONFEE_MIRROR_MAX_AGE_SECONDS"],
+            today=today,
         )
+
+
+#: Time of day used when ``CONFEE_TODAY`` gives a date only: a morning, so the day's events are still ahead.
+PINNED_TIME = dt.time(10, 0)
+
+
+def parse_today(value: str) -> dt.datetime | None:
+    """``CONFEE_TODAY``: ``YYYY-MM-DD`` (that day at 10:00 JST) or ``YYYY-MM-DDTHH:MM`` (JST); empty: not pinned.
+
+    Raises:
+        ConfigError: Any other value.
+    """
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(value), PINNED_TIME, tzinfo=JST)
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"CONFEE_TODAY must be YYYY-MM-DD or YYYY-MM-DDTHH:MM (JST), got {value!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=JST)

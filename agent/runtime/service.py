@@ -19,7 +19,7 @@ from strands import Agent, ModelRetryStrategy
 from strands.agent.conversation_manager import SlidingWindowConversationManager
 from strands.types.exceptions import ContextWindowOverflowException, ModelThrottledException
 
-from agent.clock import Clock, system_clock
+from agent.clock import Clock, fixed_clock, system_clock
 from agent.config import Settings
 from agent.errors import AgentFailure, AgentTimeout, ConfeeError, ModelThrottled
 from agent.models import build_model
@@ -87,9 +87,11 @@ class ChatService:
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Clock = system_clock, **kwargs: Any) -> ChatService:
-        """Wire the configured event source and model."""
+        """Wire the configured event source and model (``CONFEE_TODAY`` pins the clock for evaluations and demos)."""
         from agent.sources.factory import build_source
 
+        if settings.today is not None:
+            clock = fixed_clock(settings.today)
         return cls(settings, build_source(settings), build_model(settings, clock), clock=clock, **kwargs)
 
     @classmethod
@@ -190,6 +192,7 @@ class ChatService:
         thinking = ThinkingFilter()
         answer: list[str] = []
         new_message = False
+        usage_before = _usage(agent)
         try:
             async for event in agent.stream_async(prompt):
                 new_message = new_message or _starts_message(event)
@@ -211,7 +214,9 @@ class ChatService:
         before = {id(message) for message in history}
         new_messages = [message for message in agent.messages if id(message) not in before]
         events = shown_events("".join(answer), tool_events(new_messages))
-        yield {"type": "done", "session_id": session.session_id, "events": events, "meta": self.meta}
+        usage = {name: value - usage_before[name] for name, value in _usage(agent).items()}
+        meta = {**self.meta, "usage": usage}
+        yield {"type": "done", "session_id": session.session_id, "events": events, "meta": meta}
 
     def _new_agent(self) -> Agent:
         return Agent(
@@ -222,6 +227,17 @@ class ChatService:
             conversation_manager=SlidingWindowConversationManager(window_size=HISTORY_WINDOW),
             retry_strategy=ModelRetryStrategy(max_attempts=self._model_attempts, initial_delay=1, max_delay=4),
         )
+
+
+def _usage(agent: Any) -> dict[str, int]:
+    """Model calls and tokens so far in this agent's life (Strands accumulates them; a turn is the difference)."""
+    metrics = agent.event_loop_metrics
+    tokens = metrics.accumulated_usage
+    return {
+        "model_calls": int(metrics.cycle_count),
+        "input_tokens": int(tokens.get("inputTokens", 0)),
+        "output_tokens": int(tokens.get("outputTokens", 0)),
+    }
 
 
 def _restore(agent: Any, history: list[Any]) -> None:

@@ -32,6 +32,10 @@ MAX_TIMEOUT_SECONDS = 27.0
 _client: AgentClient | None = None
 _client_lock = threading.Lock()
 
+#: What of the agent's ``meta`` the public API passes on: which model and which event source answered.
+#: Token counts and model calls (``meta.usage``) are internals for the team's tools, not for browsers.
+PUBLIC_META = ("model", "source")
+
 
 def use_client(client: AgentClient | None) -> None:
     """Inject the agent client (``None``: build it from the environment on the next request)."""
@@ -84,8 +88,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         _log_result(failure.status, started, rid, session_id, code=failure.code, detail=failure.detail, exc=exc)
         return error_response(failure, event)
     body: dict[str, Any] = {"response": reply.response, "session_id": request.session_id, "events": reply.events}
-    if reply.meta:
-        body["meta"] = reply.meta
+    public_meta = {k: v for k, v in reply.meta.items() if k in PUBLIC_META}
+    if public_meta:
+        body["meta"] = public_meta
     _log_result(
         200, started, rid, session_id, turn=request.turn, message_chars=len(request.message), events=len(reply.events)
     )

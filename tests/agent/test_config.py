@@ -38,6 +38,8 @@ def test_a_key_switches_auto_to_connpass_and_is_never_shown() -> None:
         ({"CONFEE_EVENTS": "mirror"}, "CONFEE_MIRROR_URI"),
         ({"CONFEE_MIRROR_MAX_AGE_SECONDS": "-1"}, "CONFEE_MIRROR_MAX_AGE_SECONDS"),
         ({"CONFEE_MIRROR_REFRESH_SECONDS": "nan"}, "CONFEE_MIRROR_REFRESH_SECONDS"),
+        ({"CONFEE_TODAY": "2026/12/24"}, "CONFEE_TODAY"),
+        ({"CONFEE_TODAY": "tomorrow"}, "CONFEE_TODAY"),
     ],
 )
 def test_invalid_values_fail_clearly(env: dict[str, str], message: str) -> None:
@@ -49,3 +51,15 @@ def test_mirror_needs_a_uri_and_has_freshness_defaults() -> None:
     settings = Settings.from_env({"CONFEE_EVENTS": "mirror", "CONFEE_MIRROR_URI": "s3://bucket/mirror"})
     assert (settings.event_source, settings.mirror_uri) == ("mirror", "s3://bucket/mirror")
     assert (settings.mirror_refresh_seconds, settings.mirror_max_age_seconds) == (900, 6 * 3600)
+
+
+def test_today_can_be_pinned_for_evaluations_and_demos() -> None:
+    import datetime as dt
+
+    from agent.clock import JST
+
+    assert Settings.from_env({}).today is None
+    assert Settings.from_env({"CONFEE_TODAY": "2026-12-24"}).today == dt.datetime(2026, 12, 24, 10, 0, tzinfo=JST)
+    assert Settings.from_env({"CONFEE_TODAY": "2026-12-24T19:30"}).today == dt.datetime(
+        2026, 12, 24, 19, 30, tzinfo=JST
+    )

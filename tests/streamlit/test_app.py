@@ -275,7 +275,7 @@ def test_real_in_process_agent_answers_from_sample_catalogue(monkeypatch: pytest
         assert re.search(r"\]\(https://[a-z0-9-]+\.sample-connpass\.example/event/\d+/\)", answer_md), answer_md
         state = at.session_state["confee_chat"]
         assert state.turn == 1
-        assert state.meta == {"model": "offline", "source": "sample"}
+        assert (state.meta["model"], state.meta["source"]) == ("offline", "sample")
         cards = at.main.chat_message[1].expander[0]
         assert cards.label == f"紹介したイベント（{len(state.messages[1].events)}件）"
         assert "sample-connpass.example/event/" in cards.markdown[0].value

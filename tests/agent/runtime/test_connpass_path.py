@@ -66,7 +66,8 @@ def test_question_searches_connpass_and_recommends_its_events(fake: FakeConnpass
     finally:
         service.close()
     assert "error" not in body, body
-    assert body["meta"] == {"model": "offline", "source": "connpass"}
+    assert (body["meta"]["model"], body["meta"]["source"]) == ("offline", "connpass")
+    assert body["meta"]["usage"]["model_calls"] == 2  # one to search, one to answer
     assert body["events"] and all(e["url"] in body["response"] for e in body["events"])
     (request,) = fake.requests
     assert request.api_key == "key-for-tests"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from typing import Any
@@ -9,8 +10,14 @@ from typing import Any
 import pytest
 from strands.types.exceptions import ModelThrottledException
 
+from agent.clock import JST
+from agent.config import Settings
+from agent.runtime.service import ChatService
 from tests.agent.runtime.conftest import SESSION_A, SESSION_B, make_service
 from tests.fixtures.scripted_model import ScriptedModel
+
+#: The scripted model answers in one call and reports no tokens; ``meta.usage`` is per turn.
+USAGE_ONE_CALL = {"model_calls": 1, "input_tokens": 0, "output_tokens": 0}
 
 
 def test_answers_and_keeps_context_per_session(service: Any) -> None:
@@ -19,7 +26,7 @@ def test_answers_and_keeps_context_per_session(service: Any) -> None:
         "response": "turn 1: こんにちは",
         "session_id": SESSION_A,
         "events": [],
-        "meta": {"model": "offline", "source": "sample"},
+        "meta": {"model": "offline", "source": "sample", "usage": USAGE_ONE_CALL},
     }
     second = service.invoke(SESSION_A, {"prompt": "次", "turn": 1})
     assert second["response"] == "turn 2: 次"
@@ -71,7 +78,8 @@ def test_stream_yields_deltas_then_done(service: Any) -> None:
     texts = [e["text"] for e in events if e["type"] == "text"]
     assert len(texts) > 1
     assert "".join(texts) == "turn 1: ストリーム"
-    assert events[-1] == {"type": "done", "session_id": SESSION_A, "events": [], "meta": service.meta}
+    meta = {**service.meta, "usage": USAGE_ONE_CALL}
+    assert events[-1] == {"type": "done", "session_id": SESSION_A, "events": [], "meta": meta}
 
 
 def test_model_failure_is_agent_unavailable_without_internals() -> None:
@@ -161,3 +169,12 @@ def test_one_session_is_serialized_while_different_sessions_overlap() -> None:
     assert peak["A"] == 1  # never two turns of one session at once
     assert overall["peak"] == 2  # but session B ran alongside session A
     assert elapsed < 0.9 + 0.5  # A1 and A2 in sequence (0.6 s), B1 overlapped
+
+
+def test_a_pinned_today_reaches_the_agent_clock() -> None:
+    pinned = Settings(today=dt.datetime(2027, 1, 15, 10, 0, tzinfo=JST))
+    chat = ChatService.from_settings(pinned)
+    try:
+        assert chat.clock() == pinned.today
+    finally:
+        chat.close()
