@@ -89,3 +89,60 @@ def newest_key(event: Event) -> int:
 
 
 SORT_KEYS: dict[str, Callable[[Event], Any]] = {"date": date_key, "popular": popular_key, "newest": newest_key}
+
+
+# -- who can still join, and when it happens -------------------------------------------------------------
+
+#: Words in a title or catch that mark an event as one for beginners (normalised: NFKC, case-folded). The title
+#: and catch are where organisers say who an event is for; descriptions mention 入門 and 初めて in boilerplate
+#: ("初めての方もベテランの方も", links to 入門ガイド), which would make nearly every event a beginners' one.
+BEGINNER_WORDS = ("初心者", "入門", "ビギナー", "初めて", "はじめて", "未経験", "beginner")
+#: Phrases that say so anywhere, the description included.
+BEGINNER_PHRASES = (
+    "初心者向け",
+    "初心者歓迎",
+    "初心者大歓迎",
+    "未経験者歓迎",
+    "未経験歓迎",
+    "for beginners",
+    "beginner friendly",
+    "beginner-friendly",
+)
+
+#: ``status`` values and the one wording every answer and UI uses for them.
+STATUS_LABELS = {"open": "受付中", "full": "満席（補欠登録可）", "preopen": "募集開始前", "closed": "受付終了"}
+
+WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#: Start-hour bands for ``time_of_day`` (JST): [from, to) hours.
+TIME_BANDS = {"morning": (0, 12), "afternoon": (12, 18), "evening": (18, 24)}
+
+
+def is_full(event: Event) -> bool:
+    """No seat left (only the waiting list); events without a limit are never full."""
+    limit = event.get("limit")
+    return limit is not None and bool(limit) and int(event.get("accepted") or 0) >= int(limit)
+
+
+def status_of(event: Event) -> str:
+    """``closed`` (registration over or cancelled), ``preopen``, ``full`` or ``open``."""
+    open_status = event.get("open_status")
+    if open_status in HIDDEN_STATUSES:
+        return "closed"
+    if open_status == "preopen":
+        return "preopen"
+    return "full" if is_full(event) else "open"
+
+
+def local_start(event: Event) -> dt.datetime | None:
+    start = start_of(event)
+    return start.astimezone(JST) if start else None
+
+
+def weekday_code(moment: dt.datetime) -> str:
+    return WEEKDAY_CODES[moment.astimezone(JST).weekday()]
+
+
+def time_band(moment: dt.datetime) -> str:
+    """``morning``, ``afternoon`` or ``evening`` of a JST start time."""
+    hour = moment.astimezone(JST).hour
+    return next(band for band, (low, high) in TIME_BANDS.items() if low <= hour < high)

@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Any
 
 from agent.clock import JST, WEEKDAYS_JA
-from agent.events import Event, fill_ratio, parse_time
+from agent.events import STATUS_LABELS, Event, fill_ratio, parse_time, status_of, weekday_code
+from agent.filters import mentions_beginner
 from agent.sources.prefectures import ONLINE, prefecture_label, prefecture_of
 from agent.text import plain_text
 
@@ -43,6 +44,7 @@ def compact_event(event: Event, now: dt.datetime) -> dict[str, Any]:
     finish = end or start
     ended = finish is not None and finish <= now
     place = plain_text(event.get("place")) or ("オンライン" if online else "")
+    status = status_of(event)
     return {
         "id": event.get("id"),
         "title": plain_text(event.get("title")),
@@ -62,4 +64,9 @@ def compact_event(event: Event, now: dt.datetime) -> dict[str, Any]:
         "fill_ratio": fill_ratio(event),
         "open_status": event.get("open_status") or "",
         "catch": plain_text(event.get("catch"), CATCH_MAX_CHARS),
+        "status": status,
+        "status_label": STATUS_LABELS[status],
+        "beginner": mentions_beginner(event),
+        "weekday": weekday_code(start) if start else None,
+        "start_time": f"{start.astimezone(JST):%H:%M}" if start else None,
     }

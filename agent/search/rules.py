@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from agent.events import HIDDEN_STATUSES, SORT_KEYS, Event, Sort, has_ended, is_recommendable
+from agent.events import HIDDEN_STATUSES, SORT_KEYS, Event, Sort, has_ended, is_full, is_recommendable
+from agent.filters import in_title
 
 __all__ = ["HIDDEN_STATUSES", "Sort", "has_ended", "page_of", "rank", "recommendable"]
 
@@ -19,13 +20,25 @@ def recommendable(events: Iterable[Event], now: dt.datetime, *, past: bool = Fal
     return [e for e in events if is_recommendable(e, now, past=past)]
 
 
-def rank(events: list[Event], sort: Sort, *, past: bool = False) -> list[Event]:
+def rank(
+    events: list[Event],
+    sort: Sort,
+    *,
+    past: bool = False,
+    keywords: tuple[str, ...] = (),
+    any_keywords: tuple[str, ...] = (),
+) -> list[Event]:
     """Order events: by start date (soonest first; most recent first for past events), popularity, or newness.
 
-    Popularity is the number of participants, then how full the event is, then the sooner date; events one can
-    still join come before full ones (a waiting list is a weak recommendation).
+    For upcoming events, under every sort: events one can still join come before full ones (a waiting list is
+    a weak recommendation), and events whose title or catch holds the keywords before those that mention them
+    only in the description. Popularity is the number of participants, then how full, then the sooner date.
+    The in-memory index ranks the same way (``EventIndex.find``).
     """
-    return sorted(events, key=SORT_KEYS[sort], reverse=past and sort == "date")
+    key = SORT_KEYS[sort]
+    if past:
+        return sorted(events, key=key, reverse=sort == "date")
+    return sorted(events, key=lambda e: (is_full(e), not in_title(e, keywords, any_keywords), key(e)))
 
 
 def page_of(events: list[Event], page: int, size: int) -> tuple[list[Event], bool]:

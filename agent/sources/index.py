@@ -19,7 +19,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from agent.clock import JST
-from agent.events import HIDDEN_STATUSES, SORT_KEYS, Event, Sort, is_recommendable, parse_time, popular_key
+from agent.events import (
+    BEGINNER_PHRASES,
+    BEGINNER_WORDS,
+    HIDDEN_STATUSES,
+    SORT_KEYS,
+    Event,
+    Sort,
+    is_full,
+    is_recommendable,
+    parse_time,
+    popular_key,
+    time_band,
+    weekday_code,
+)
+from agent.filters import BEGINNER_FIELD, Filters, where_text
 from agent.sources.base import SearchQuery, SearchResult
 from agent.sources.prefectures import prefecture_of
 from agent.text import html_to_text, normalize
@@ -44,6 +58,8 @@ class IndexedEvent:
         ym: ``yyyymm`` of the local (JST) start date (``""`` if unknown).
         ymd: ``yyyymmdd`` of the local start date.
         prefecture: connpass slug, ``online``, or ``None``.
+        title: Normalised title and catch (keywords found here rank first).
+        where: Normalised address and place name (what a ``place`` word matches).
     """
 
     event: Event
@@ -52,6 +68,8 @@ class IndexedEvent:
     ym: str
     ymd: str
     prefecture: str | None
+    title: str = ""
+    where: str = ""
 
 
 def search_text(event: Event, *, html_description: bool = True, description_limit: int | None = None) -> str:
@@ -90,6 +108,8 @@ def index_event(event: Event, *, html_description: bool = True, text: str | None
         ym=f"{local:%Y%m}" if local else "",
         ymd=f"{local:%Y%m%d}" if local else "",
         prefecture=prefecture_of(event.get("address"), event.get("place"), event.get("event_type")),
+        title=normalize(f"{event.get('title') or ''}\n{event.get('catch') or ''}"),
+        where=where_text(event),
     )
 
 
@@ -101,11 +121,15 @@ class Found:
         events: The page's events (copies), in the requested order.
         matched: Events that can be recommended (upcoming and joinable, or past) among all matches.
         available: All matches, whatever their status (what connpass calls ``results_available``).
+        closed: Upcoming matches not shown because registration is over or the event was cancelled.
+        full: Full matches not shown because the search asked for joinable events only.
     """
 
     events: list[Event]
     matched: int
     available: int
+    closed: int = 0
+    full: int = 0
 
 
 def copy_event(event: Event) -> Event:
@@ -162,7 +186,9 @@ class EventIndex:
         months: dict[str, int] = {}
         days: dict[str, int] = {}
         prefectures: dict[str | None, int] = {}
-        hidden = 0
+        weekdays: dict[str, int] = {}
+        bands: dict[str, int] = {}
+        hidden = full = 0
         for i, entry in enumerate(ordered):
             bit = 1 << i
             months[entry.ym] = months.get(entry.ym, 0) | bit
@@ -170,7 +196,14 @@ class EventIndex:
             prefectures[entry.prefecture] = prefectures.get(entry.prefecture, 0) | bit
             if entry.event.get("open_status") in HIDDEN_STATUSES:
                 hidden |= bit
+            if is_full(entry.event):
+                full |= bit
+            if entry.start != _INF:
+                moment = dt.datetime.fromtimestamp(entry.start, JST)
+                weekdays[weekday_code(moment)] = weekdays.get(weekday_code(moment), 0) | bit
+                bands[time_band(moment)] = bands.get(time_band(moment), 0) | bit
         self._months, self._days, self._prefectures, self._hidden = months, days, prefectures, hidden
+        self._full, self._weekdays, self._bands = full, weekdays, bands
         ids = [int(e.event.get("id") or 0) for e in ordered]
         floor = dt.datetime.min.replace(tzinfo=dt.UTC)
         updated = [parse_time(e.event.get("updated_at")) or floor for e in ordered]
@@ -204,20 +237,24 @@ class EventIndex:
         return [copy_event(e.event) for e in self._entries]
 
     # -- matching -------------------------------------------------------------------------------------
-    def _keyword_bits(self, keyword: str, candidates: int) -> int:
-        """Events whose text contains ``keyword`` (normalised), at least among ``candidates``."""
+    def _keyword_bits(self, keyword: str, candidates: int, field: str = "text") -> int:
+        """Events whose ``field`` (``text``, ``title`` or ``where``) contains ``keyword`` (normalised).
+
+        Exact for every event in ``candidates``; outside them only if the answer was memoised.
+        """
+        key = f"{field}:{keyword}"
         with self._lock:
-            known = self._memo.get(keyword)
+            known = self._memo.get(key)
             if known is not None:
-                self._memo.move_to_end(keyword)
+                self._memo.move_to_end(key)
                 return known
         n = len(self._entries)
+        entries = self._entries
         if n and candidates.bit_count() < n * _SCAN_CANDIDATES_ONLY:
-            entries = self._entries
-            return _or(1 << i for i in positions(candidates) if keyword in entries[i].text)
-        bits = _or(1 << i for i, entry in enumerate(self._entries) if keyword in entry.text)
+            return _or(1 << i for i in positions(candidates) if keyword in getattr(entries[i], field))
+        bits = _or(1 << i for i, entry in enumerate(entries) if keyword in getattr(entry, field))
         with self._lock:
-            self._memo[keyword] = bits
+            self._memo[key] = bits
             if len(self._memo) > KEYWORD_MEMO_SIZE:
                 self._memo.popitem(last=False)
         return bits
@@ -265,9 +302,20 @@ class EventIndex:
 
     # -- what the search tool asks --------------------------------------------------------------------
     def find(
-        self, queries: Sequence[SearchQuery], *, now: dt.datetime, sort: Sort, first: int, size: int, past: bool
+        self,
+        queries: Sequence[SearchQuery],
+        *,
+        now: dt.datetime,
+        sort: Sort,
+        first: int,
+        size: int,
+        past: bool,
+        filters: Filters | None = None,
     ) -> Found:
-        """Events matching any of ``queries`` that can be recommended, ranked by ``sort``; one page of them.
+        """Events matching any of ``queries`` and ``filters`` that can be recommended, ranked; one page of them.
+
+        Ranking: joinable events before full ones, then events whose title or catch holds the keywords before
+        those matching only in the description, then ``sort``.
 
         Args:
             queries: Source queries (their union is searched; ``order``/``start``/``count`` are ignored).
@@ -276,26 +324,95 @@ class EventIndex:
             first: 0-based index of the page's first event among the ranked recommendable events.
             size: Page size.
             past: Search events that are over instead of upcoming ones.
+            filters: Conditions beyond connpass's parameters (``agent.search.filters``).
         """
+        filters = filters or Filters()
         bits = _or(self.match(q) for q in queries)
         available = bits.bit_count()
+        bits = self._apply(bits, filters)
         if past:  # rare and small (a few months): the general rules on the matches
-            kept = [
-                self._entries[i].event
-                for i in positions(bits)
-                if is_recommendable(self._entries[i].event, now, past=True)
-            ]
+            kept = [i for i in positions(bits) if is_recommendable(self._entries[i].event, now, past=True)]
             key = SORT_KEYS[sort]
-            ranked = sorted(kept, key=key, reverse=sort == "date")
-            return Found([copy_event(e) for e in ranked[first : first + size]], len(ranked), available)
+            kept.sort(key=lambda i: key(self._entries[i].event), reverse=sort == "date")
+            page = [self._copy(i) for i in kept[first : first + size]]
+            return Found(page, len(kept), available)
         upcoming_from = bisect.bisect_right(self._starts, now.timestamp())
-        bits &= ~self._hidden & (self._all >> upcoming_from << upcoming_from)
+        bits &= self._all >> upcoming_from << upcoming_from
+        closed = (bits & self._hidden).bit_count()
+        bits &= ~self._hidden
+        full_left_out = 0
+        if filters.joinable_only:
+            full_left_out = (bits & self._full).bit_count()
+            bits &= ~self._full
         matched = bits.bit_count()
-        if sort == "date":
-            chosen = self._lowest(bits, first + size)[first:]
-        else:
-            chosen = self._first_in_order(bits, self._ranks[sort], first, size)
-        return Found([copy_event(self._entries[i].event) for i in chosen], matched, available)
+        titled = self._title_bits(queries[0] if queries else SearchQuery(), bits)
+        tiers = [
+            bits & ~self._full & titled,
+            bits & ~self._full & ~titled,
+            bits & self._full & titled,
+            bits & self._full & ~titled,
+        ]
+        chosen: list[int] = []
+        skip, want = first, size
+        for tier in tiers:
+            if want <= 0:
+                break
+            count = tier.bit_count()
+            if skip >= count:
+                skip -= count
+                continue
+            if sort == "date":
+                picked = self._lowest(tier, skip + want)[skip:]
+            else:
+                picked = self._first_in_order(tier, self._ranks[sort], skip, want)
+            chosen += picked
+            want -= len(picked)
+            skip = 0
+        events = [self._copy(i) for i in chosen]
+        return Found(events, matched, available, closed, full_left_out)
+
+    def _apply(self, bits: int, filters: Filters) -> int:
+        """``bits`` narrowed by the conditions connpass has no parameter for."""
+        if filters.exclude_prefectures:
+            bits &= ~_or(self._prefectures.get(p, 0) for p in filters.exclude_prefectures)
+        if filters.days_of_week:
+            bits &= _or(self._weekdays.get(d, 0) for d in filters.days_of_week)
+        if filters.time_of_day:
+            bits &= _or(self._bands.get(b, 0) for b in filters.time_of_day)
+        if filters.place and bits:
+            bits &= self._keyword_bits(filters.place, bits, "where")
+        if filters.beginner and bits:
+            bits &= self._beginner_bits(bits)
+        return bits
+
+    def _beginner_bits(self, candidates: int) -> int:
+        """Candidates for beginners, as ``agent.filters.mentions_beginner`` decides it."""
+        if not candidates:
+            return 0
+        headline = _or(self._keyword_bits(w, candidates, "title") for w in BEGINNER_WORDS)
+        return headline | _or(self._keyword_bits(p, candidates) for p in BEGINNER_PHRASES)
+
+    def _title_bits(self, query: SearchQuery, candidates: int) -> int:
+        """Candidates whose title or catch holds every required keyword and one of the optional ones."""
+        required = [k for k in map(normalize, query.keyword) if k]
+        optional = [k for k in map(normalize, query.keyword_or) if k]
+        if not (required or optional) or not candidates:
+            return candidates
+        bits = candidates
+        for keyword in required:
+            bits &= self._keyword_bits(keyword, candidates, "title")
+        if optional:
+            bits &= _or(self._keyword_bits(k, candidates, "title") for k in optional)
+        return bits
+
+    def _copy(self, index: int) -> Event:
+        """A copy of the ``index``-th event that also says whether it suits beginners (its description may be gone)."""
+        entry = self._entries[index]
+        copied = copy_event(entry.event)
+        copied[BEGINNER_FIELD] = any(w in entry.title for w in BEGINNER_WORDS) or any(
+            p in entry.text for p in BEGINNER_PHRASES
+        )
+        return copied
 
     @staticmethod
     def _lowest(bits: int, count: int) -> list[int]:

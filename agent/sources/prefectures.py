@@ -60,3 +60,25 @@ def prefecture_label(slug: str | None) -> str:
     if slug and slug in BY_SLUG:
         return BY_SLUG[slug].name
     return "不明"
+
+
+#: Japan's eight regions, for "nearby" when a search in one prefecture finds nothing.
+REGIONS: dict[str, tuple[str, ...]] = {
+    "北海道": ("hokkaido",),
+    "東北": ("aomori", "iwate", "miyagi", "akita", "yamagata", "fukushima"),
+    "関東": ("ibaraki", "tochigi", "gunma", "saitama", "chiba", "tokyo", "kanagawa"),
+    "中部": ("niigata", "toyama", "ishikawa", "fukui", "yamanashi", "nagano", "gifu", "shizuoka", "aichi"),
+    "近畿": ("mie", "shiga", "kyoto", "osaka", "hyogo", "nara", "wakayama"),
+    "中国": ("tottori", "shimane", "okayama", "hiroshima", "yamaguchi"),
+    "四国": ("tokushima", "kagawa", "ehime", "kochi"),
+    "九州・沖縄": ("fukuoka", "saga", "nagasaki", "kumamoto", "oita", "miyazaki", "kagoshima", "okinawa"),
+}
+
+
+def nearby(slugs: tuple[str, ...]) -> tuple[str, ...]:
+    """The other prefectures of the regions ``slugs`` belong to (``online`` has no neighbours)."""
+    out: list[str] = []
+    for members in REGIONS.values():
+        if any(s in members for s in slugs):
+            out += [m for m in members if m not in slugs and m not in out]
+    return tuple(out)

@@ -46,12 +46,22 @@ def test_rank_by_date_popularity_and_newness() -> None:
     a = event(1, "2026-12-10T10:00:00+09:00", accepted=5)
     b = event(2, "2026-12-01T10:00:00+09:00", accepted=80, limit=100)
     c = event(3, "2026-12-05T10:00:00+09:00", accepted=80, limit=80)
-    assert [e["id"] for e in rank([a, b, c], "date")] == [2, 3, 1]
-    assert [e["id"] for e in rank([a, b, c], "date", past=True)] == [1, 3, 2]
+    assert [e["id"] for e in rank([a, b, c], "date")] == [2, 1, 3]  # the full one (c) after those one can join
+    assert [e["id"] for e in rank([a, b, c], "date", past=True)] == [1, 3, 2]  # past: by date only
     d = event(4, "2026-12-06T10:00:00+09:00", accepted=70, limit=100)
     assert [e["id"] for e in rank([a, b, d], "popular")] == [2, 4, 1]  # most participants first
     assert [e["id"] for e in rank([a, b, c], "popular")] == [2, 1, 3]  # full events after joinable ones
-    assert [e["id"] for e in rank([a, b, c], "newest")] == [3, 2, 1]
+    assert [e["id"] for e in rank([a, b, c], "newest")] == [2, 1, 3]
+
+
+def test_keywords_in_the_title_rank_above_keywords_only_in_the_description() -> None:
+    in_description = event(
+        1, "2026-12-01T10:00:00+09:00", title="フロントエンド勉強会", description="<p>JavaScript</p>"
+    )
+    in_title = event(2, "2026-12-09T10:00:00+09:00", title="JavaScript勉強会")
+    in_catch = event(3, "2026-12-05T10:00:00+09:00", catch="JavaScriptを学ぶ会")
+    ranked = rank([in_description, in_title, in_catch], "date", keywords=("javascript",))
+    assert [e["id"] for e in ranked] == [3, 2, 1]
 
 
 def test_page_of() -> None:

@@ -6,6 +6,7 @@ list comprehension. Random queries (a fixed seed, bounded count) over the sample
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from typing import Any
@@ -13,7 +14,8 @@ from typing import Any
 import pytest
 
 from agent.clock import JST
-from agent.events import SORT_KEYS, Event, is_recommendable, parse_time
+from agent.events import SORT_KEYS, Event, is_full, is_recommendable, parse_time
+from agent.filters import in_title
 from agent.sources.base import SearchQuery
 from agent.sources.index import EventIndex, index_event, positions
 from agent.sources.prefectures import prefecture_of
@@ -93,10 +95,17 @@ def test_find_ranks_exactly_like_the_rules(sort: Any, past: bool) -> None:
     rng = random.Random(f"{sort}-{past}")
     for _ in range(60):
         now = dt.datetime(2026, 11, 1, tzinfo=JST) + dt.timedelta(hours=rng.randrange(0, 24 * 120))
-        queries = [_random_query(rng), _random_query(rng)]
+        base = _random_query(rng)
+        other = _random_query(rng)  # like the tool: same keywords and places, another part of the period
+        queries = [base, dataclasses.replace(base, ym=other.ym, ymd=other.ymd)]
         union = {e["id"]: e for q in queries for e in _reference(q)}
         kept = [e for e in union.values() if is_recommendable(e, now, past=past)]
-        expected = sorted(kept, key=lambda e: (SORT_KEYS[sort](e), parse_time(e["started_at"]), e["id"]))
+
+        def key(e: Event, q: SearchQuery = base) -> Any:
+            order = (SORT_KEYS[sort](e), parse_time(e["started_at"]), e["id"])
+            return order if past else (is_full(e), not in_title(e, q.keyword, q.keyword_or), *order)
+
+        expected = sorted(kept, key=key)
         if past and sort == "date":
             expected.reverse()
         first, size = rng.choice([0, 5]), rng.choice([5, 10])
