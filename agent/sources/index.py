@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import heapq
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from agent.clock import JST
 from agent.events import (
@@ -24,14 +26,14 @@ from agent.events import (
     BEGINNER_WORDS,
     HIDDEN_STATUSES,
     SORT_KEYS,
+    TIME_BANDS,
+    WEEKDAY_CODES,
     Event,
     Sort,
     is_full,
     is_recommendable,
     parse_time,
     popular_key,
-    time_band,
-    weekday_code,
 )
 from agent.filters import BEGINNER_FIELD, Filters, where_text
 from agent.sources.base import SearchQuery, SearchResult
@@ -44,6 +46,7 @@ KEYWORD_MEMO_SIZE = 1024
 _SCAN_CANDIDATES_ONLY = 0.2
 
 _INF = float("inf")
+_JST_OFFSET = 9 * 3600
 _BYTE_BITS = tuple(tuple(i for i in range(8) if byte >> i & 1) for byte in range(256))
 
 
@@ -91,25 +94,47 @@ def search_text(event: Event, *, html_description: bool = True, description_limi
     return "\n".join(normalize(f) for f in fields if isinstance(f, str) and f)
 
 
-def index_event(event: Event, *, html_description: bool = True, text: str | None = None) -> IndexedEvent:
+def headline_text(event: Event) -> str:
+    """Normalised title and catch: where a keyword ranks an event first."""
+    return normalize(f"{event.get('title') or ''}\n{event.get('catch') or ''}")
+
+
+def _local_day(value: Any, start: dt.datetime) -> tuple[str, str]:
+    """``yyyymm`` and ``yyyymmdd`` of the JST start; read off connpass's ``+09:00`` timestamps without formatting."""
+    if isinstance(value, str) and len(value) >= 25 and value.endswith("+09:00"):
+        return value[0:4] + value[5:7], value[0:4] + value[5:7] + value[8:10]
+    local = start.astimezone(JST)
+    return f"{local:%Y%m}", f"{local:%Y%m%d}"
+
+
+def index_event(
+    event: Event,
+    *,
+    html_description: bool = True,
+    text: str | None = None,
+    title: str | None = None,
+    where: str | None = None,
+) -> IndexedEvent:
     """Prepare one event for searching.
 
     Args:
         event: A connpass v2 event.
         html_description: The description is HTML (``False`` when it is plain text already).
         text: The search text computed earlier (``search_text``), e.g. stored in a mirror snapshot.
+        title: ``headline_text`` computed earlier.
+        where: ``agent.filters.where_text`` computed earlier.
     """
     start = parse_time(event.get("started_at"))
-    local = start.astimezone(JST) if start else None
+    ym, ymd = _local_day(event.get("started_at"), start) if start else ("", "")
     return IndexedEvent(
         event=event,
         text=search_text(event, html_description=html_description) if text is None else text,
         start=start.timestamp() if start else _INF,
-        ym=f"{local:%Y%m}" if local else "",
-        ymd=f"{local:%Y%m%d}" if local else "",
+        ym=ym,
+        ymd=ymd,
         prefecture=prefecture_of(event.get("address"), event.get("place"), event.get("event_type")),
-        title=normalize(f"{event.get('title') or ''}\n{event.get('catch') or ''}"),
-        where=where_text(event),
+        title=headline_text(event) if title is None else title,
+        where=where_text(event) if where is None else where,
     )
 
 
@@ -145,6 +170,16 @@ def _or(bitsets: Iterable[int]) -> int:
     for bits in bitsets:
         result |= bits
     return result
+
+
+def _bitset(members: Sequence[int], n: int) -> int:
+    """The int whose bits ``members`` are set (built as bytes: OR-ing one bit at a time is quadratic)."""
+    if not members:
+        return 0
+    data = bytearray((n + 7) // 8)
+    for i in members:
+        data[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(data, "little")
 
 
 def positions(bits: int) -> list[int]:
@@ -183,46 +218,66 @@ class EventIndex:
         self._starts = [e.start for e in ordered]
         n = len(ordered)
         self._all = (1 << n) - 1
-        months: dict[str, int] = {}
-        days: dict[str, int] = {}
-        prefectures: dict[str | None, int] = {}
-        weekdays: dict[str, int] = {}
-        bands: dict[str, int] = {}
-        hidden = full = 0
+        months: dict[str, list[int]] = {}
+        days: dict[str, list[int]] = {}
+        prefectures: dict[str | None, list[int]] = {}
+        weekdays: dict[str, list[int]] = {}
+        bands: dict[str, list[int]] = {}
+        hidden: list[int] = []
+        full: list[int] = []
+        band_of_hour = [next(b for b, (low, high) in TIME_BANDS.items() if low <= h < high) for h in range(24)]
         for i, entry in enumerate(ordered):
-            bit = 1 << i
-            months[entry.ym] = months.get(entry.ym, 0) | bit
-            days[entry.ymd] = days.get(entry.ymd, 0) | bit
-            prefectures[entry.prefecture] = prefectures.get(entry.prefecture, 0) | bit
-            if entry.event.get("open_status") in HIDDEN_STATUSES:
-                hidden |= bit
-            if is_full(entry.event):
-                full |= bit
-            if entry.start != _INF:
-                moment = dt.datetime.fromtimestamp(entry.start, JST)
-                weekdays[weekday_code(moment)] = weekdays.get(weekday_code(moment), 0) | bit
-                bands[time_band(moment)] = bands.get(time_band(moment), 0) | bit
-        self._months, self._days, self._prefectures, self._hidden = months, days, prefectures, hidden
-        self._full, self._weekdays, self._bands = full, weekdays, bands
-        ids = [int(e.event.get("id") or 0) for e in ordered]
+            event = entry.event
+            months.setdefault(entry.ym, []).append(i)
+            days.setdefault(entry.ymd, []).append(i)
+            prefectures.setdefault(entry.prefecture, []).append(i)
+            if event.get("open_status") in HIDDEN_STATUSES:
+                hidden.append(i)
+            if is_full(event):
+                full.append(i)
+            if entry.start != _INF:  # weekday and hour in Japan, from the timestamp (JST has no daylight saving)
+                local = int(entry.start) + _JST_OFFSET
+                weekdays.setdefault(WEEKDAY_CODES[(local // 86400 + 3) % 7], []).append(i)  # 1970-01-01: Thursday
+                bands.setdefault(band_of_hour[local % 86400 // 3600], []).append(i)
+
+        def bitsets(groups: dict[Any, list[int]]) -> dict[Any, int]:
+            return {value: _bitset(members, n) for value, members in groups.items()}
+
+        self._months, self._days, self._prefectures = bitsets(months), bitsets(days), bitsets(prefectures)
+        self._weekdays, self._bands = bitsets(weekdays), bitsets(bands)
+        self._hidden, self._full = _bitset(hidden, n), _bitset(full, n)
+        self._memo: OrderedDict[str, int] = OrderedDict()
+        self._seen: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    @functools.cached_property
+    def _orders(self) -> dict[int, _Order]:
+        """connpass orders 1 (updated, newest first) and 3 (created, newest first); 2 is this index's own order.
+
+        Built on first use: only the connpass-semantics ``search`` needs them, not the search tool.
+        """
+        ids = [int(e.event.get("id") or 0) for e in self._entries]
         floor = dt.datetime.min.replace(tzinfo=dt.UTC)
-        updated = [parse_time(e.event.get("updated_at")) or floor for e in ordered]
-        by_id_desc = _Order(sorted(range(n), key=ids.__getitem__, reverse=True))
-        #: connpass orders: 1 updated (newest first), 2 start date (this index's order), 3 created (newest first).
-        self._orders: dict[int, _Order] = {
+        updated = [parse_time(e.event.get("updated_at")) or floor for e in self._entries]
+        n = len(self._entries)
+        return {
             1: _Order(sorted(range(n), key=lambda i: (updated[i], ids[i]), reverse=True)),
-            3: by_id_desc,
+            3: _Order(sorted(range(n), key=ids.__getitem__, reverse=True)),
         }
-        # The search rules' sort keys (agent.events.SORT_KEYS), evaluated once: date is this index's own
-        # order, newest is connpass's order 3, popular is sorted on its precomputed key.
-        popular = [popular_key(e.event) for e in ordered]
-        self._ranks: dict[str, _Order] = {
+
+    @functools.cached_property
+    def _ranks(self) -> dict[str, _Order]:
+        """The search rules' sort keys (``agent.events.SORT_KEYS``) as orders, built on first use.
+
+        Date is this index's own order; newest is connpass's order 3; popular is sorted on its key.
+        """
+        n = len(self._entries)
+        popular = [popular_key(e.event) for e in self._entries]
+        return {
             "date": _Order(list(range(n))),
-            "newest": by_id_desc,
+            "newest": self._orders[3],
             "popular": _Order(sorted(range(n), key=popular.__getitem__)),
         }
-        self._memo: OrderedDict[str, int] = OrderedDict()
-        self._lock = threading.Lock()
 
     @classmethod
     def from_events(cls, events: Iterable[Event], *, html_description: bool = True) -> EventIndex:
@@ -250,9 +305,14 @@ class EventIndex:
                 return known
         n = len(self._entries)
         entries = self._entries
-        if n and candidates.bit_count() < n * _SCAN_CANDIDATES_ONLY:
-            return _or(1 << i for i in positions(candidates) if keyword in getattr(entries[i], field))
-        bits = _or(1 << i for i, entry in enumerate(entries) if keyword in getattr(entry, field))
+        with self._lock:
+            uses = self._seen[key] = self._seen.get(key, 0) + 1
+            if len(self._seen) > 8 * KEYWORD_MEMO_SIZE:
+                self._seen.clear()
+        if n and uses == 1 and candidates.bit_count() < n * _SCAN_CANDIDATES_ONLY:
+            # First use, few candidates: check just those. A second use scans everything once and remembers it.
+            return _bitset([i for i in positions(candidates) if keyword in getattr(entries[i], field)], n)
+        bits = _bitset([i for i, entry in enumerate(entries) if keyword in getattr(entry, field)], n)
         with self._lock:
             self._memo[key] = bits
             if len(self._memo) > KEYWORD_MEMO_SIZE:
@@ -290,7 +350,7 @@ class EventIndex:
         """Filter, order and page like ``GET /api/v2/events/``."""
         bits = self.match(query)
         if query.order == 2:
-            chosen = positions(bits)[query.start - 1 : query.start - 1 + query.count]
+            chosen = self._lowest(bits, query.start - 1 + query.count)[query.start - 1 :]
         else:
             chosen = self._first_in_order(bits, self._orders[query.order], query.start - 1, query.count)
         return SearchResult(

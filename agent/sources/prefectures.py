@@ -36,17 +36,32 @@ BY_SLUG: dict[str, Prefecture] = {p.slug: p for p in PREFECTURES}
 ONLINE_MARKERS = ("オンライン", "online", "Online", "ONLINE", "Zoom", "YouTube", "Discord", "Teams", "配信")
 
 
+def _build_prefixes() -> dict[str, str]:
+    """Address prefixes → slug: full names, and names without 都/府/県 (not 京都: 東京都 would shadow it)."""
+    table: dict[str, str] = {}
+    for pref in PREFECTURES:
+        table.setdefault(pref.name, pref.slug)
+        if pref.slug != "kyoto":
+            table.setdefault(pref.name[:-1], pref.slug)
+    table.setdefault("京都", "kyoto")
+    return table
+
+
+_PREFIXES = _build_prefixes()
+_PREFIX_LENGTHS = sorted({len(p) for p in _PREFIXES}, reverse=True)
+
+
 def prefecture_of(address: str | None, place: str | None = None, event_type: str | None = None) -> str | None:
     """The connpass prefecture slug for an event (``online`` for online events), or ``None`` if unknown.
 
     connpass derives it from the address; an empty address with an online marker in the place means online.
+    A dictionary lookup of the address's first characters (loading 10,000 mirror events calls this 10,000 times).
     """
     address = (address or "").strip()
-    for pref in PREFECTURES:
-        if address.startswith(pref.name) or (pref.slug != "kyoto" and address.startswith(pref.name[:-1])):
-            return pref.slug
-    if address.startswith("京都"):
-        return "kyoto"
+    for length in _PREFIX_LENGTHS:
+        slug = _PREFIXES.get(address[:length])
+        if slug is not None:
+            return slug
     text = f"{address} {place or ''}"
     if any(marker in text for marker in ONLINE_MARKERS) or (not address and event_type == "online"):
         return ONLINE
