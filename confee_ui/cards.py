@@ -13,12 +13,19 @@ from typing import Any
 
 from confee_ui.markdown import escape_markdown, safe_url
 
-_STATUS_LABELS: dict[str, str] = {
-    "preopen": "募集前",
-    "open": "募集中",
-    "close": "募集終了",
-    "cancelled": "中止",
-}
+#: Fallback wording for replies from agents older than ``status_label`` (the agent's wording wins: one
+#: wording across the answer and every UI, agent/events.py ``STATUS_LABELS``).
+_STATUS_LABELS: dict[str, str] = {"preopen": "募集開始前", "close": "受付終了", "cancelled": "受付終了"}
+
+
+def status_text(event: Mapping[str, Any]) -> str | None:
+    """The status to flag next to the title, in the agent's words; ``None`` while one can simply sign up."""
+    if event.get("status") == "open":
+        return None
+    label = event.get("status_label")
+    if isinstance(label, str) and label.strip():
+        return label.strip()
+    return _STATUS_LABELS.get(str(event.get("open_status") or ""))
 
 
 def _count(value: Any) -> int | None:
@@ -68,9 +75,9 @@ def card_markdown(event: Mapping[str, Any]) -> str:
     title = escape_markdown(str(event.get("title") or "（タイトルなし）"))
     url = safe_url(event.get("url"))
     heading = f"**[{title}]({url})**" if url else f"**{title}**"
-    status = _STATUS_LABELS.get(str(event.get("open_status") or ""))
-    if status and status != "募集中":
-        heading += f" — {status}"
+    status = status_text(event)
+    if status:
+        heading += f" — {escape_markdown(status)}"
     details = " ・ ".join(
         [
             f"📅 {escape_markdown(date_text(event))}",

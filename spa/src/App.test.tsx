@@ -27,6 +27,8 @@ const ANSWER: ChatReply = {
       limit: 50,
       waiting: 0,
       openStatus: "open",
+      status: "open",
+      statusLabel: "受付中",
       catchPhrase: null,
     },
   ],

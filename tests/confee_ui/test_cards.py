@@ -39,9 +39,13 @@ def test_card_escapes_title_and_refuses_non_http_urls() -> None:
     assert card.startswith("**\\[罠\\](javascript\\:alert(1)) \\$x\\$ \\:red\\[赤\\]**")
 
 
-def test_card_flags_closed_and_cancelled_events() -> None:
-    assert card_markdown({**EVENT, "open_status": "close"}).split("  \n")[0].endswith("— 募集終了")
-    assert card_markdown({**EVENT, "open_status": "cancelled"}).split("  \n")[0].endswith("— 中止")
+def test_card_flags_events_one_cannot_simply_join_in_the_agents_words() -> None:
+    heading = lambda event: card_markdown(event).split("  \n")[0]  # noqa: E731
+    assert heading({**EVENT, "status": "full", "status_label": "満席（補欠登録可）"}).endswith("— 満席（補欠登録可）")
+    assert "—" not in heading({**EVENT, "status": "open", "status_label": "受付中"})
+    # Replies from agents without status_label still get the same words.
+    assert heading({**EVENT, "open_status": "close"}).endswith("— 受付終了")
+    assert heading({**EVENT, "open_status": "preopen"}).endswith("— 募集開始前")
 
 
 def test_capacity_text_variants() -> None:

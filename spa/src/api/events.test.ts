@@ -16,6 +16,8 @@ const full = {
   limit: 50,
   waiting: 0,
   open_status: "open",
+  status: "open",
+  status_label: "受付中",
   catch: "型の話をしよう",
 };
 
@@ -34,6 +36,8 @@ describe("parseEvent", () => {
       limit: 50,
       waiting: 0,
       openStatus: "open",
+      status: "open",
+      statusLabel: "受付中",
       catchPhrase: "型の話をしよう",
     });
   });

@@ -45,6 +45,8 @@ export function parseEvent(value: unknown, index: number): ChatEvent | null {
     limit: count(value.limit) || null,
     waiting: count(value.waiting),
     openStatus: text(value.open_status),
+    status: text(value.status),
+    statusLabel: text(value.status_label),
     catchPhrase: text(value.catch),
   };
 }

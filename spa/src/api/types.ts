@@ -44,6 +44,9 @@ export interface ChatEvent {
   limit: number | null;
   waiting: number | null;
   openStatus: string | null;
+  /** The agent's status (`open`, `full`, `preopen`, `closed`) and its one wording for it. */
+  status: string | null;
+  statusLabel: string | null;
   catchPhrase: string | null;
 }
 

@@ -17,6 +17,8 @@ const base: ChatEvent = {
   limit: 50,
   waiting: 0,
   openStatus: "open",
+  status: "open",
+  statusLabel: "受付中",
   catchPhrase: "型の話をしよう",
 };
 
@@ -45,7 +47,7 @@ describe("EventCards", () => {
   });
 
   it("does not link unsafe URLs and tags real connpass events without サンプル", () => {
-    render(<EventCards events={[{ ...base, url: "javascript:alert(1)" }, { ...base, id: "2", url: "https://connpass.com/event/2/", openStatus: "close" }]} />);
+    render(<EventCards events={[{ ...base, url: "javascript:alert(1)" }, { ...base, id: "2", url: "https://connpass.com/event/2/", openStatus: "close", status: "closed", statusLabel: "受付終了" }]} />);
     const links = screen.getAllByRole("link");
     expect(links).toHaveLength(1);
     expect(links[0]).toHaveAttribute("href", "https://connpass.com/event/2/");
@@ -53,10 +55,26 @@ describe("EventCards", () => {
     expect(screen.getByText("受付終了")).toBeInTheDocument();
   });
 
+  it("tags events one cannot simply join with the agent's wording, and open ones with nothing", () => {
+    render(
+      <EventCards
+        events={[
+          base,
+          { ...base, id: "2", status: "full", statusLabel: "満席（補欠登録可）" },
+          { ...base, id: "3", status: null, statusLabel: null, openStatus: "preopen" },
+        ]}
+      />,
+    );
+    const cards = screen.getAllByRole("listitem");
+    expect(within(cards[0] as HTMLElement).queryByText("受付中")).toBeNull();
+    expect(within(cards[1] as HTMLElement).getByText("満席（補欠登録可）")).toBeInTheDocument();
+    expect(within(cards[2] as HTMLElement).getByText("募集開始前")).toBeInTheDocument();
+  });
+
   it("shows a minimal event with just a title", () => {
     render(
       <EventCards
-        events={[{ ...base, url: null, date: null, startedAt: null, place: null, prefecture: null, accepted: null, limit: null, waiting: null, openStatus: null, catchPhrase: null }]}
+        events={[{ ...base, url: null, date: null, startedAt: null, place: null, prefecture: null, accepted: null, limit: null, waiting: null, openStatus: null, status: null, statusLabel: null, catchPhrase: null }]}
       />,
     );
     expect(screen.getByRole("heading", { name: "TypeScript Conference 2026" })).toBeInTheDocument();

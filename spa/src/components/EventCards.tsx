@@ -3,11 +3,19 @@
 import type { ChatEvent } from "../api/types";
 import { isSampleUrl, safeHref } from "../markdown/safeUrl";
 
+/** Fallback wording for replies without `status_label` (the agent's wording wins: one wording everywhere). */
 const STATUS_LABELS: Readonly<Record<string, string>> = {
-  preopen: "受付前",
+  preopen: "募集開始前",
   close: "受付終了",
-  cancelled: "中止",
+  cancelled: "受付終了",
 };
+
+/** The status tag: the agent's `status_label`, none while one can simply sign up. */
+export function eventStatus(event: ChatEvent): string | null {
+  if (event.status === "open") return null;
+  if (event.statusLabel !== null) return event.statusLabel;
+  return event.openStatus !== null ? (STATUS_LABELS[event.openStatus] ?? null) : null;
+}
 
 const DATE_FORMAT = new Intl.DateTimeFormat("ja-JP", {
   timeZone: "Asia/Tokyo",
@@ -57,12 +65,12 @@ function EventCard({ event }: { event: ChatEvent }) {
   const date = eventDate(event);
   const place = eventPlace(event);
   const capacity = eventCapacity(event);
-  const status = event.openStatus !== null ? STATUS_LABELS[event.openStatus] : undefined;
+  const status = eventStatus(event);
   return (
     <li className="event-card">
       <div className="event-tags">
         {isSampleUrl(event.url) && <span className="tag tag-sample">サンプル</span>}
-        {status !== undefined && <span className="tag tag-status">{status}</span>}
+        {status !== null && <span className="tag tag-status">{status}</span>}
       </div>
       <h4 className="event-title">
         {href !== null ? (
