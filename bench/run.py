@@ -1,4 +1,4 @@
-"""Speed and memory figures for Confee on the embedded default. Prints numbers; asserts nothing.
+"""Speed and memory figures for Confee: the embedded default, then the event mirror. Prints numbers; asserts nothing.
 
 Run: ``make bench`` (or ``.venv/bin/python -m bench.run``). Figures go into the README with the date.
 """
@@ -17,6 +17,8 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+
+from bench import mirror
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = [
@@ -161,6 +163,7 @@ def main() -> None:
     print(json.dumps({"python": sys.version.split()[0], "cpus": os.cpu_count()}))
     for bench in (bench_catalogue, bench_offline_turns, bench_server_throughput, bench_lambda_import, bench_spa_bundle):
         bench()
+    mirror.main()  # the event mirror at 10,000-30,000 events (about a minute and a half)
 
 
 if __name__ == "__main__":
