@@ -31,11 +31,13 @@ CLIENT_KEY = "confee_client"
 MAX_CHARS = 2000  # Contract 2: 1–2000 characters
 EMPTY_ANSWER = "（回答が空でした。質問を変えてもう一度お試しください。）"
 
+#: The SPA shows the same questions (spa/src/suggestions.json); tests/test_suggestions.py checks both lists
+#: agree and that each has answers in the sample catalogue.
 SUGGESTIONS: tuple[str, ...] = (
     "TypeScriptのカンファレンスある？",
     "面白そうなイベント教えて",
     "来月大阪でRustの勉強会は？",
-    "今週末オンラインで参加できるイベントは？",
+    "オンラインで参加できる勉強会は？",
 )
 
 

@@ -26,7 +26,7 @@ test.beforeEach(async ({ page, problems }) => {
 });
 
 test("suggested prompt → answer with links that open in a new tab", async ({ page }) => {
-  await expect(page.getByRole("button", { name: "今週末オンラインで参加できるイベントは？" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "オンラインで参加できる勉強会は？" })).toBeVisible();
   await screenshot(page, "01-welcome");
   const sent = page.waitForRequest("**/api/chat");
   await page.getByRole("button", { name: "TypeScriptのカンファレンスある？" }).click();

@@ -55,7 +55,7 @@ describe("App", () => {
   it("welcomes with the suggested prompts", () => {
     setup(vi.fn<PostChat>());
     expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent("Confee");
-    for (const prompt of ["TypeScriptのカンファレンスある？", "面白そうなイベント教えて", "来月大阪でRustの勉強会は？", "今週末オンラインで参加できるイベントは？"]) {
+    for (const prompt of ["TypeScriptのカンファレンスある？", "面白そうなイベント教えて", "来月大阪でRustの勉強会は？", "オンラインで参加できる勉強会は？"]) {
       expect(screen.getByRole("button", { name: prompt })).toBeInTheDocument();
     }
     expect(SUGGESTED_PROMPTS).toHaveLength(4);

@@ -110,7 +110,7 @@ def test_page_title_and_first_visit_suggestions() -> None:
         "TypeScriptのカンファレンスある？",
         "面白そうなイベント教えて",
         "来月大阪でRustの勉強会は？",
-        "今週末オンラインで参加できるイベントは？",
+        "オンラインで参加できる勉強会は？",
     ]
     assert len(session_id(at)) >= 33
 

@@ -1,11 +1,9 @@
 /** First screen: what Confee does and a few questions to start with. */
 
-export const SUGGESTED_PROMPTS: readonly string[] = [
-  "TypeScriptのカンファレンスある？",
-  "面白そうなイベント教えて",
-  "来月大阪でRustの勉強会は？",
-  "今週末オンラインで参加できるイベントは？",
-];
+import suggestions from "../suggestions.json";
+
+/** Questions to start with; tests/test_suggestions.py checks each has answers in the sample catalogue. */
+export const SUGGESTED_PROMPTS: readonly string[] = suggestions;
 
 interface WelcomeProps {
   onPick: (prompt: string) => void;
