@@ -17,6 +17,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench import mirror
 
@@ -56,6 +57,37 @@ def bench_catalogue() -> None:
     query = SearchQuery(keyword=("TypeScript",), ym=("202612", "202701"), prefecture=("tokyo", "online"), count=100)
     samples = _timed(lambda: catalogue.search(query), 500)
     print(f"sample catalogue search (keyword+ym+prefecture): {_percentiles(samples)}")
+
+
+def bench_tool_payload() -> None:
+    """What the model reads per search, against the raw connpass JSON of the same events (target: ≤ 10%)."""
+    import datetime as dt
+
+    from agent.clock import JST
+    from agent.search.tool import run_search
+    from agent.sources.sample import SampleCatalogue
+
+    catalogue = SampleCatalogue()
+    raw_by_id = {e["id"]: e for e in catalogue.events}
+    now = dt.datetime(2026, 11, 24, 10, 0, tzinfo=JST)
+    searches: list[dict[str, Any]] = [
+        {}, {"keywords": ["TypeScript"]}, {"sort": "popular", "page_size": 10}, {"prefectures": ["osaka"]},
+        {"any_keywords": ["生成AI", "LLM"], "page_size": 10},
+        {"prefectures": ["online"], "days_of_week": ["sat", "sun"]},
+    ]  # fmt: skip
+    tool_bytes = raw_bytes = events = 0
+    for arguments in searches:
+        payload = run_search(catalogue, now, **arguments)
+        tool_bytes += len(
+            json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+        )  # as the tool sends it
+        shown = [raw_by_id[e["id"]] for e in payload["events"]]
+        raw_bytes += len(json.dumps({"events": shown}, ensure_ascii=False).encode())
+        events += len(shown)
+    print(
+        f"tool payload vs raw connpass JSON of the same {events} events ({len(searches)} searches): "
+        f"{tool_bytes / 1024:.1f} KiB vs {raw_bytes / 1024:.1f} KiB = {tool_bytes / raw_bytes:.1%}"
+    )
 
 
 def bench_offline_turns() -> None:
@@ -163,6 +195,7 @@ def main() -> None:
     print(json.dumps({"python": sys.version.split()[0], "cpus": os.cpu_count()}))
     for bench in (bench_catalogue, bench_offline_turns, bench_server_throughput, bench_lambda_import, bench_spa_bundle):
         bench()
+    bench_tool_payload()
     mirror.main()  # the event mirror at 10,000-30,000 events (about a minute and a half)
 
 

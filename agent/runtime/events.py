@@ -28,9 +28,20 @@ def tool_events(messages: Sequence[Any]) -> list[dict[str, Any]]:
                     data = json.loads(content["text"]) if "text" in content else content.get("json", {})
                 except (ValueError, TypeError):
                     continue
-                for event in data.get("events", []) if isinstance(data, dict) else []:
+                for event in _result_events(data):
                     seen.setdefault(event.get("id"), event)
     return list(seen.values())
+
+
+def _result_events(data: Any) -> list[dict[str, Any]]:
+    """A search result's events, then its alternatives' (what an answer may link when nothing matched)."""
+    if not isinstance(data, dict):
+        return []
+    events = [e for e in data.get("events") or [] if isinstance(e, dict)]
+    for alternative in data.get("alternatives") or []:
+        if isinstance(alternative, dict):
+            events += [e for e in alternative.get("events") or [] if isinstance(e, dict)]
+    return events
 
 
 def shown_events(answer: str, candidates: list[dict[str, Any]]) -> list[dict[str, Any]]:

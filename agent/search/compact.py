@@ -6,14 +6,15 @@ import datetime as dt
 from typing import Any
 
 from agent.clock import JST, WEEKDAYS_JA
-from agent.events import STATUS_LABELS, Event, fill_ratio, parse_time, status_of, weekday_code
+from agent.events import STATUS_LABELS, Event, fill_ratio, parse_time, status_of
 from agent.filters import mentions_beginner
 from agent.sources.prefectures import ONLINE, prefecture_label, prefecture_of
 from agent.text import plain_text
 
 __all__ = ["compact_event", "fill_ratio", "format_when", "is_online", "parse_time", "plain_text"]
 
-CATCH_MAX_CHARS = 80
+#: Enough of the catch for a one-line reason (the offline writer uses 40); each character is three bytes.
+CATCH_MAX_CHARS = 50
 
 
 def format_when(start: dt.datetime | None, end: dt.datetime | None) -> str:
@@ -35,8 +36,14 @@ def is_online(event: Event) -> bool:
     return prefecture_of(event.get("address"), event.get("place"), event.get("event_type")) == ONLINE
 
 
+_OMITTED_WHEN_FALSY = frozenset({"waiting", "beginner", "online"})
+
+
 def compact_event(event: Event, now: dt.datetime) -> dict[str, Any]:
-    """The fields the model and the UIs need to recommend one event."""
+    """The fields the model and the UIs need to recommend one event.
+
+    ``ended``, ``waiting``, ``beginner`` and ``online`` appear only when true / non-zero.
+    """
     start, end = parse_time(event.get("started_at")), parse_time(event.get("ended_at"))
     slug = prefecture_of(event.get("address"), event.get("place"), event.get("event_type"))
     online = slug == ONLINE
@@ -45,7 +52,7 @@ def compact_event(event: Event, now: dt.datetime) -> dict[str, Any]:
     ended = finish is not None and finish <= now
     place = plain_text(event.get("place")) or ("オンライン" if online else "")
     status = status_of(event)
-    return {
+    compact: dict[str, Any] = {
         "id": event.get("id"),
         "title": plain_text(event.get("title")),
         "url": event.get("url") or "",
@@ -53,7 +60,6 @@ def compact_event(event: Event, now: dt.datetime) -> dict[str, Any]:
         "started_at": event.get("started_at"),
         "ended_at": event.get("ended_at"),
         "days_until": days_until,
-        "ended": ended,
         "place": place,
         "address": plain_text(event.get("address")),
         "prefecture": prefecture_label(slug) if slug else "",
@@ -61,12 +67,12 @@ def compact_event(event: Event, now: dt.datetime) -> dict[str, Any]:
         "accepted": int(event.get("accepted") or 0),
         "limit": event.get("limit") or None,
         "waiting": int(event.get("waiting") or 0),
-        "fill_ratio": fill_ratio(event),
-        "open_status": event.get("open_status") or "",
         "catch": plain_text(event.get("catch"), CATCH_MAX_CHARS),
         "status": status,
         "status_label": STATUS_LABELS[status],
         "beginner": mentions_beginner(event),
-        "weekday": weekday_code(start) if start else None,
-        "start_time": f"{start.astimezone(JST):%H:%M}" if start else None,
     }
+    if ended:
+        compact["ended"] = True
+    # Tokens are money: flags and counts at their usual value are left out (absent means false / 0).
+    return {k: v for k, v in compact.items() if not (k in _OMITTED_WHEN_FALSY and not v)}

@@ -66,7 +66,7 @@ def run_search(
         ValueError: An argument the model can correct (unknown prefecture, malformed month or date, ...).
     """
     payload = _search(source, now, cache, max_pages, arguments)
-    if relax and payload["matched"] == 0 and payload["page"] == 1 and not payload["criteria"]["include_past"]:
+    if relax and payload["matched"] == 0 and payload["page"] == 1 and not payload["criteria"].get("include_past"):
         payload["alternatives"] = _alternatives(source, now, cache, payload)
     return payload
 
@@ -142,16 +142,16 @@ def _search(
         "source": answering.name,
         **({"as_of": as_of} if as_of else {}),
         "today": today.isoformat(),
-        "criteria": {
-            "keywords": list(base.keyword),
-            "any_keywords": list(base.keyword_or),
-            "prefectures": list(slugs),
-            "months": list(months),
-            "dates": list(dates),
-            "include_past": past,
-            "sort": sort,
+        "criteria": _given(
+            keywords=list(base.keyword),
+            any_keywords=list(base.keyword_or),
+            prefectures=list(slugs),
+            months=list(months),
+            dates=list(dates),
+            include_past=past,
+            sort=sort,
             **filters.as_arguments(),
-        },
+        ),
         "period": period.as_dict(today),
         "total": available,
         "matched": matched,
@@ -162,6 +162,11 @@ def _search(
         "has_more": matched > page * size,
         "events": [compact_event(e, now) for e in shown],
     }
+
+
+def _given(**criteria: Any) -> dict[str, Any]:
+    """The search's arguments as the result echoes them: only those given (``sort`` always)."""
+    return {k: v for k, v in criteria.items() if v or k == "sort"}
 
 
 def _alternatives(
@@ -263,6 +268,7 @@ def make_search_tool(source: EventSource, clock: Clock = system_clock) -> AgentT
         except ValueError as exc:
             error = {"error": True, "kind": "invalid_arguments", "message": str(exc)}
             return {"status": "error", "content": [{"text": json.dumps(error, ensure_ascii=False)}]}
-        return {"status": "success", "content": [{"text": json.dumps(payload, ensure_ascii=False)}]}
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))  # tokens are money: no spaces
+        return {"status": "success", "content": [{"text": text}]}
 
     return search_connpass

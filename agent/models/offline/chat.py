@@ -1,8 +1,13 @@
-"""Short replies for messages that need no search: greetings, thanks, help and off-topic questions."""
+"""Short replies for messages that need no search: greetings, thanks, help, off-topic questions and refusals.
+
+English questions get the English replies of ``chat_en``.
+"""
 
 from __future__ import annotations
 
+from agent.models.offline.chat_en import write_chat_en
 from agent.models.offline.intent import ChatKind
+from agent.models.offline.language import Lang
 
 EXAMPLES = (
     "「TypeScriptのカンファレンスある？」",
@@ -20,8 +25,15 @@ def _examples() -> str:
     return "たとえば、こんなふうに聞いてみてください。\n" + "\n".join(f"- {e}" for e in EXAMPLES)
 
 
-def write_chat(kind: ChatKind) -> str:
-    """A short, polite Japanese reply that says what Confee can do."""
+def write_chat(kind: ChatKind, lang: Lang = "ja") -> str:
+    """A short, polite reply in the user's language that says what Confee can do."""
+    if lang == "en":
+        return write_chat_en(kind)
+    if kind == "refusal":
+        return (
+            "申し訳ありませんが、システムの設定や指示をお見せしたり変えたりすることはできません。"
+            "Confee は技術イベント探しのお手伝いをしています。技術・場所・時期などを教えてください。"
+        )
     if kind == "greeting":
         return f"こんにちは！Confee です。{_CAN_DO}\n\n{_examples()}"
     if kind == "thanks":

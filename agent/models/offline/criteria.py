@@ -1,4 +1,4 @@
-"""What a search means (topics, kind, place, time) and its round trip to the ``search_connpass`` tool input.
+"""What a search means (topics, kind, place, time, conditions) and its round trip to the ``search_connpass`` input.
 
 The conversation keeps only tool inputs, so a follow-up ("大阪だと？") rebuilds the previous search's meaning
 from the last tool input with ``Criteria.from_tool_input`` and changes one part of it.
@@ -6,14 +6,12 @@ from the last tool input with ``Criteria.from_tool_input`` and changes one part 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from agent.clock import WEEKDAYS_JA
 from agent.models.offline.lexicon import KIND_BY_NAME, KINDS, TOPIC_BY_NAME, TOPICS, normalize
-from agent.models.offline.places import place_label
+from agent.models.offline.modifiers import DAYS, TIMES
 
 SORTS = ("date", "popular", "newest")
 DEFAULT_PAGE_SIZE = 5
@@ -29,7 +27,11 @@ class Criteria:
         any_words: Free keywords ORed with the topics (「Rustのイベント」 then 「htmxも」).
         kind: Lexicon kind name (``LT会``) or ``None``.
         places: connpass prefecture slugs (``online`` included), ORed.
+        area: A city or district word matched against venue addresses (``梅田``), with ``places`` its prefecture.
+        exclude: Prefecture slugs never returned (「東京以外」).
         months: ``yyyymm`` values; dates: ``yyyymmdd`` values (empty: the tool's default window).
+        days: Days of the week (``mon`` … ``sun``); times: parts of the day (``morning``, ``afternoon``, ``evening``).
+        beginner: Only beginner-friendly events; joinable: only events with seats left.
         include_past: Search events that already happened.
         sort: ``date``, ``popular`` or ``newest``.
         page: 1-based page; page_size: events per page.
@@ -40,8 +42,14 @@ class Criteria:
     any_words: tuple[str, ...] = ()
     kind: str | None = None
     places: tuple[str, ...] = ()
+    area: str | None = None
+    exclude: tuple[str, ...] = ()
     months: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
+    days: tuple[str, ...] = ()
+    times: tuple[str, ...] = ()
+    beginner: bool = False
+    joinable: bool = False
     include_past: bool = False
     sort: str = "date"
     page: int = 1
@@ -74,10 +82,22 @@ class Criteria:
             payload["any_keywords"] = any_keywords
         if self.places:
             payload["prefectures"] = list(self.places)
+        if self.area:
+            payload["place"] = self.area
+        if self.exclude:
+            payload["exclude_prefectures"] = list(self.exclude)
         if self.dates:
             payload["dates"] = list(self.dates)
         elif self.months:
             payload["months"] = list(self.months)
+        if self.days:
+            payload["days_of_week"] = list(self.days)
+        if self.times:
+            payload["time_of_day"] = list(self.times)
+        if self.beginner:
+            payload["beginner"] = True
+        if self.joinable:
+            payload["joinable_only"] = True
         if self.include_past:
             payload["include_past"] = True
         payload["sort"] = self.sort
@@ -97,8 +117,14 @@ class Criteria:
             any_words=any_words,
             kind=kind,
             places=tuple(s.lower() for s in _strings(data.get("prefectures"))),
+            area=data["place"].strip() if isinstance(data.get("place"), str) and data["place"].strip() else None,
+            exclude=tuple(s.lower() for s in _strings(data.get("exclude_prefectures"))),
             months=_strings(data.get("months")),
             dates=_strings(data.get("dates")),
+            days=_ordered(data.get("days_of_week"), DAYS),
+            times=_ordered(data.get("time_of_day"), TIMES),
+            beginner=data.get("beginner") is True,
+            joinable=data.get("joinable_only") is True,
             include_past=data.get("include_past") is True,
             sort=str(sort),
             page=_positive(data.get("page"), 1),
@@ -110,6 +136,11 @@ def _strings(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list | tuple):
         return ()
     return tuple(str(v).strip() for v in value if isinstance(v, str | int) and str(v).strip())
+
+
+def _ordered(value: Any, known: tuple[str, ...]) -> tuple[str, ...]:
+    wanted = {v.lower() for v in _strings(value)}
+    return tuple(k for k in known if k in wanted)
 
 
 def _positive(value: Any, default: int) -> int:
@@ -151,57 +182,3 @@ def _decode_keywords(
             words.append(keyword)
     topics.sort(key=lambda name: [t.name for t in TOPICS].index(name))
     return tuple(topics), kind, tuple(words), tuple(any_words)
-
-
-# --- labels for answers -------------------------------------------------------------------------------------
-
-
-def subject_label(criteria: Criteria) -> str:
-    """``「TypeScript」`` / ``「React」または「htmx」`` / ``「Rust」「WebAssembly」``; empty without a topic."""
-    label = "または".join(f"「{name}」" for name in (*criteria.topics, *criteria.any_words))
-    return label + "".join(f"「{word}」" for word in criteria.words)
-
-
-def place_text(criteria: Criteria) -> str:
-    """``大阪府`` / ``オンライン`` / ``関西`` / empty."""
-    return place_label(criteria.places) if criteria.places else ""
-
-
-def _parse_ymd(value: str) -> dt.date | None:
-    try:
-        return dt.datetime.strptime(value, "%Y%m%d").date()
-    except ValueError:
-        return None
-
-
-def _day(day: dt.date, *, year: bool = False) -> str:
-    prefix = f"{day.year}年" if year else ""
-    return f"{prefix}{day.month}月{day.day}日({WEEKDAYS_JA[day.weekday()]})"
-
-
-def time_text(criteria: Criteria) -> str:
-    """``2026年12月`` / ``2026年12月〜2027年2月`` / ``11月28日(土)〜11月29日(日)`` / empty for the default window."""
-    if criteria.dates:
-        days = sorted(d for d in (_parse_ymd(v) for v in criteria.dates) if d)
-        if not days:
-            return ""
-        if len(days) == 1:
-            return _day(days[0])
-        weekdays = {d.weekday() for d in days}
-        one_month = {(d.year, d.month) for d in days} == {(days[0].year, days[0].month)}
-        if len(days) > 2 and weekdays <= {5, 6} and one_month:
-            which = "土曜日" if weekdays == {5} else "日曜日" if weekdays == {6} else "土日"
-            return f"{days[0].year}年{days[0].month}月の{which}"  # "12月の土日", not a range that reads as every day
-        return f"{_day(days[0])}〜{_day(days[-1])}"
-    months = sorted(m for m in criteria.months if len(m) == 6 and m.isdigit())
-    if not months:
-        return ""
-    first, last = months[0], months[-1]
-    label = f"{int(first[:4])}年{int(first[4:])}月"
-    if len(months) == 1:
-        return label
-    if first[:4] == last[:4] and len(months) == 12:
-        return f"{int(first[:4])}年"
-    if first[:4] == last[:4]:
-        return f"{label}〜{int(last[4:])}月"  # 2027年3月〜5月, not 2027年3月〜2027年5月
-    return f"{label}〜{int(last[:4])}年{int(last[4:])}月"

@@ -150,36 +150,41 @@ TOPICS: tuple[Topic, ...] = (
 
 KINDS: tuple[Kind, ...] = (
     Kind("LT会", ("LT会", "LT大会", "ライトニングトーク"), (
-        "lt会", "lt", "lt大会", "ltイベント", "ライトニングトーク",
+        "lt会", "lt", "lt大会", "ltイベント", "ライトニングトーク", "lightning talk", "lightning talks",
     )),
     Kind("もくもく会", ("もくもく",), ("もくもく会", "もくもく", "モクモク", "mokumoku", "黙々会")),
-    Kind("ハッカソン", ("ハッカソン", "Hackathon"), ("ハッカソン", "hackathon", "アイデアソン")),
+    Kind("ハッカソン", ("ハッカソン", "Hackathon"), ("ハッカソン", "hackathon", "hackathons", "アイデアソン")),
     Kind("ワークショップ", ("ワークショップ", "ハンズオン", "Workshop"), (
-        "ワークショップ", "ハンズオン", "workshop", "hands-on",
+        "ワークショップ", "ハンズオン", "workshop", "workshops", "hands-on", "handson",
     )),
     Kind("カンファレンス", ("カンファレンス", "Conference", "Kaigi"), (
-        "カンファレンス", "カンファ", "conference", "kaigi", "conf", "技術カンファレンス", "フェス", "festival",
-        "summit",
+        "カンファレンス", "カンファ", "conference", "conferences", "kaigi", "conf", "技術カンファレンス", "フェス",
+        "festival", "summit",
     )),
-    Kind("ミートアップ", ("ミートアップ", "Meetup"), ("ミートアップ", "meetup", "meet up", "交流会")),
+    Kind("ミートアップ", ("ミートアップ", "Meetup"), (
+        "ミートアップ", "meetup", "meetups", "meet up", "meet-up", "交流会",
+    )),
     Kind("読書会", ("読書会", "輪読会"), ("読書会", "輪読会")),
 )  # fmt: skip
 
 #: Words that mean "an event" without narrowing the search: connpass calls every community event a 勉強会.
 GENERIC_WORDS = (
     "勉強会", "イベント", "セミナー", "ウェビナー", "技術イベント", "itイベント", "テックイベント", "プログラミング",
-    "エンジニア", "コミュニティ", "connpass", "コンパス", "催し", "集まり",
+    "エンジニア", "コミュニティ", "connpass", "コンパス", "催し", "集まり", "study group", "study groups",
+    "study session", "study sessions", "tech events", "tech event", "gatherings",
 )  # fmt: skip
 
 #: Words that ask for popular or newly listed events rather than the soonest.
 SORT_WORDS: dict[str, str] = {
     **dict.fromkeys(("人気", "おすすめ", "オススメ", "お勧め", "お薦め", "面白そう", "面白い", "おもしろ",
-                     "楽しそう", "注目", "話題", "盛り上が", "大規模", "有名", "定番", "参加者が多い", "イチオシ",
-                     "いちおし"), "popular"),
+                     "楽しそう", "注目", "話題", "盛り上が", "大規模", "有名", "定番", "参加者が多い", "参加者の多い",
+                     "参加者数", "イチオシ", "いちおし", "popular", "most popular"), "popular"),
     **dict.fromkeys(("新着", "新しく公開", "最近公開", "新しく登録", "最近登録", "新規公開"), "newest"),
     **dict.fromkeys(("近い順", "早い順", "日付順", "開催日順", "直近"), "date"),
 }  # fmt: skip
 
+#: One-kanji place names that are also parts of other words (栄 in 繁栄): they need kanji boundaries.
+_STRICT_KANJI = frozenset({"栄"})
 #: Aliases that are also parts of unrelated katakana words (イラスト, ゴール): they need katakana boundaries.
 _STRICT_KATAKANA = frozenset(
     {"ラスト", "エージェント", "フロント", "テスト", "ゲーム", "コンテナ", "モバイル", "フェス", "クラウド"}
@@ -236,6 +241,8 @@ def _pattern_for(alias: str) -> str:
         body += r"(?![a-z0-9])"
     if alias in _STRICT_KATAKANA:
         body = r"(?<![ァ-ヺー])" + body + r"(?![ァ-ヺー])"
+    if alias in _STRICT_KANJI:
+        body = r"(?<![一-龯々])" + body + r"(?![一-龯々])"
     return body
 
 

@@ -1,6 +1,8 @@
-"""Places people name in questions: prefectures (with or without 都府県), cities, regions and オンライン.
+"""Places people name in questions: prefectures (with or without 都府県), cities and districts, regions, オンライン.
 
-Each resolves to connpass prefecture slugs; a region (関西) becomes several slugs, which connpass ORs.
+Each resolves to connpass prefecture slugs; a region (関西) becomes several slugs, which connpass ORs. A city or
+district (梅田, 秋葉原, 天神) also carries an *area word*, which the tool matches against the venue's address and
+name, so 「梅田の勉強会」 does not list an event in 本町 just because both are in 大阪府.
 """
 
 from __future__ import annotations
@@ -13,27 +15,57 @@ from agent.sources.prefectures import BY_SLUG, ONLINE, PREFECTURES
 
 @dataclass(frozen=True)
 class Place:
-    """A prefecture, city, region or オンライン, resolved to connpass prefecture slugs."""
+    """A prefecture, city, region or オンライン, resolved to connpass prefecture slugs.
+
+    Attributes:
+        label: What answers call it (``大阪府``, ``関西``, ``オンライン``).
+        slugs: connpass prefecture slugs (ORed).
+        area: The word matched against venue addresses (``梅田``), for places smaller than a prefecture.
+    """
 
     label: str
     slugs: tuple[str, ...]
+    area: str | None = None
 
 
-#: Cities and districts people name instead of the prefecture.
-CITIES: dict[str, str] = {
-    "札幌": "hokkaido", "函館": "hokkaido", "旭川": "hokkaido", "仙台": "miyagi", "盛岡": "iwate", "郡山": "fukushima",
-    "つくば": "ibaraki", "水戸": "ibaraki", "宇都宮": "tochigi", "前橋": "gunma", "高崎": "gunma", "大宮": "saitama",
-    "さいたま": "saitama", "幕張": "chiba", "船橋": "chiba", "渋谷": "tokyo", "新宿": "tokyo", "品川": "tokyo",
-    "秋葉原": "tokyo", "アキバ": "tokyo", "池袋": "tokyo", "六本木": "tokyo", "大手町": "tokyo", "丸の内": "tokyo",
-    "五反田": "tokyo", "目黒": "tokyo", "恵比寿": "tokyo", "銀座": "tokyo", "日本橋": "tokyo", "神田": "tokyo",
-    "渋谷区": "tokyo", "新宿区": "tokyo", "千代田区": "tokyo", "都内": "tokyo",
-    "横浜": "kanagawa", "川崎": "kanagawa", "みなとみらい": "kanagawa", "新横浜": "kanagawa", "藤沢": "kanagawa",
-    "金沢": "ishikawa", "浜松": "shizuoka", "甲府": "yamanashi", "松本": "nagano", "名古屋": "aichi", "名駅": "aichi",
-    "豊田": "aichi", "四日市": "mie", "大津": "shiga", "梅田": "osaka", "難波": "osaka", "なんば": "osaka",
-    "心斎橋": "osaka", "天王寺": "osaka", "神戸": "hyogo", "三宮": "hyogo", "三ノ宮": "hyogo",
-    "姫路": "hyogo", "松江": "shimane", "倉敷": "okayama", "福山": "hiroshima", "高松": "kagawa", "松山": "ehime",
-    "博多": "fukuoka", "天神": "fukuoka", "北九州": "fukuoka", "小倉": "fukuoka", "那覇": "okinawa",
+#: Cities, districts and stations, by prefecture: each is also the word looked for in venue addresses.
+AREAS: dict[str, tuple[str, ...]] = {
+    "hokkaido": ("札幌", "函館", "旭川", "すすきの"),
+    "miyagi": ("仙台",), "iwate": ("盛岡",), "fukushima": ("郡山",),
+    "ibaraki": ("つくば", "水戸"), "tochigi": ("宇都宮",), "gunma": ("前橋", "高崎"),
+    "saitama": ("大宮", "さいたま"), "chiba": ("幕張", "船橋"),
+    "tokyo": ("渋谷", "新宿", "品川", "秋葉原", "池袋", "千代田区", "六本木", "大手町", "丸の内", "五反田",
+              "目黒", "恵比寿", "銀座", "日本橋", "神田", "有楽町", "虎ノ門", "浜松町", "田町", "大崎", "中野",
+              "吉祥寺", "上野", "赤坂", "表参道", "原宿", "八重洲", "新橋", "飯田橋", "高田馬場", "神保町", "お台場",
+              "豊洲", "二子玉川"),
+    "kanagawa": ("横浜", "川崎", "みなとみらい", "新横浜", "藤沢", "関内", "武蔵小杉"),
+    "ishikawa": ("金沢",), "shizuoka": ("浜松",), "yamanashi": ("甲府",), "nagano": ("松本",),
+    "aichi": ("名古屋", "名駅", "栄", "金山", "豊田"), "mie": ("四日市",), "shiga": ("大津",),
+    "kyoto": ("京都駅", "四条", "烏丸"),
+    "osaka": ("梅田", "難波", "心斎橋", "天王寺", "本町", "淀屋橋", "北浜", "中之島", "新大阪"),
+    "hyogo": ("神戸", "三宮", "姫路"), "shimane": ("松江",), "okayama": ("倉敷",), "hiroshima": ("福山",),
+    "kagawa": ("高松",), "ehime": ("松山",),
+    "fukuoka": ("博多", "天神", "北九州", "小倉", "中洲", "薬院"), "okinawa": ("那覇",),
 }  # fmt: skip
+
+#: Other ways to write an area: → the word addresses use.
+AREA_SPELLINGS: dict[str, str] = {
+    "アキバ": "秋葉原", "なんば": "難波", "三ノ宮": "三宮", "渋谷区": "渋谷", "新宿区": "新宿", "大阪駅": "梅田",
+    "名古屋駅": "名駅", "博多駅": "博多", "新宿駅": "新宿", "渋谷駅": "渋谷", "品川駅": "品川", "札幌駅": "札幌",
+    "仙台駅": "仙台", "横浜駅": "横浜", "三宮駅": "三宮", "栄駅": "栄", "天神駅": "天神", "梅田駅": "梅田",
+}  # fmt: skip
+
+#: Romaji names of the best-known areas (English questions), → the area word.
+AREA_ROMAJI: dict[str, str] = {
+    "sapporo": "札幌", "sendai": "仙台", "shibuya": "渋谷", "shinjuku": "新宿", "shinagawa": "品川",
+    "akihabara": "秋葉原", "ikebukuro": "池袋", "roppongi": "六本木", "otemachi": "大手町", "marunouchi": "丸の内",
+    "ginza": "銀座", "yokohama": "横浜", "kawasaki": "川崎", "minatomirai": "みなとみらい", "nagoya": "名古屋",
+    "sakae": "栄", "umeda": "梅田", "namba": "難波", "shinsaibashi": "心斎橋", "kobe": "神戸", "sannomiya": "三宮",
+    "hakata": "博多", "tenjin": "天神", "kanazawa": "金沢", "hamamatsu": "浜松", "naha": "那覇",
+}  # fmt: skip
+
+#: Words that mean a whole prefecture.
+PREFECTURE_WORDS: dict[str, str] = {"都内": "tokyo", "道内": "hokkaido"}
 
 #: Regions that cover several prefectures (connpass ORs repeated ``prefecture`` values).
 REGIONS: dict[str, tuple[str, ...]] = {
@@ -62,10 +94,14 @@ def _place_entries() -> dict[str, Place]:
         places[pref.slug] = place
         short = pref.name[:-1] if pref.name != "北海道" else "北海道"
         places[short] = place
-    places["道内"] = places["北海道"]
     places["京都"] = Place("京都府", ("kyoto",))
-    for city, slug in CITIES.items():
-        places[city] = Place(BY_SLUG[slug].name, (slug,))
+    for word, slug in PREFECTURE_WORDS.items():
+        places[word] = Place(BY_SLUG[slug].name, (slug,))
+    by_area = {area: slug for slug, areas in AREAS.items() for area in areas}
+    for area, slug in by_area.items():
+        places[area] = Place(BY_SLUG[slug].name, (slug,), area)
+    for spelling, area in {**AREA_SPELLINGS, **AREA_ROMAJI}.items():
+        places[spelling] = Place(BY_SLUG[by_area[area]].name, (by_area[area],), area)
     for region, slugs in REGIONS.items():
         places[region] = Place(region, slugs)
         places[f"{region}圏"] = Place(region, slugs)
@@ -75,6 +111,16 @@ def _place_entries() -> dict[str, Place]:
 
 
 PLACES: dict[str, Place] = _place_entries()
+
+
+def area_of(places: Iterable[Place]) -> str | None:
+    """The one area word a question names (``梅田``), or ``None`` when it names none, several, or more places."""
+    found = list(places)
+    areas = {p.area for p in found if p.area}
+    slugs = {s for p in found for s in p.slugs}
+    if len(areas) != 1 or len(slugs) != 1:
+        return None  # 「梅田か難波」, 「渋谷かオンライン」: one word cannot match both
+    return areas.pop()
 
 
 def place_label(slugs: Iterable[str]) -> str:

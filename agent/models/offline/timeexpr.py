@@ -1,5 +1,7 @@
 """Japanese time expressions (今月, 来月, 12月, 年末, 今週末, 来週 …) → connpass ``months`` / ``dates``.
 
+Recurring days and hours (平日, 週末, 土曜, 夜) are ``modifiers``; this module reads the calendar (今週末, 来週の金曜).
+
 Everything is computed from an injected ``now`` in JST, so tests pin "today" and answers never rot.
 """
 
@@ -213,8 +215,8 @@ _RULES: tuple[tuple[str, Handler], ...] = (
     (r"クリスマス", lambda m, t: _holiday(t, (12, 24), (12, 25))),
     (r"お盆", lambda m, t: _holiday(t, (8, 13), (8, 16))),
     (r"来週末", lambda m, t: _weekend(t, next_week=True)),
-    (r"今週末|この週末|週末|土日", lambda m, t: _weekend(t)),
-    (r"(今週|来週|再来週|次|今度)?の?([月火水木金土日])曜(?:日)?", lambda m, t: _weekday(t, m.group(1), m.group(2))),
+    (r"今週末|この週末", lambda m, t: _weekend(t)),  # bare 週末 / 土日 / 土曜 are days of the week (modifiers)
+    (r"(今週|来週|再来週|次|今度)の?([月火水木金土日])曜(?:日)?", lambda m, t: _weekday(t, m.group(1), m.group(2))),
     (r"再来週", lambda m, t: _week(t, 2)),
     (r"来週", lambda m, t: _week(t, 1)),
     (r"今週", lambda m, t: _week(t, 0)),

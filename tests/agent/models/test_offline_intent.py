@@ -50,13 +50,13 @@ def previous_of(question: str) -> Criteria:
         ("ラストの勉強会", {"keywords": ["Rust"]}),
         ("パイソンの勉強会", {"keywords": ["Python"]}),
         ("C#の勉強会", {"any_keywords": ["C#", ".NET"]}),
-        ("横浜のイベント", {"prefectures": ["kanagawa"]}),
-        ("札幌", {"prefectures": ["hokkaido"]}),
-        ("博多で何かある？", {"prefectures": ["fukuoka"]}),
+        ("横浜のイベント", {"prefectures": ["kanagawa"], "place": "横浜"}),
+        ("札幌", {"prefectures": ["hokkaido"], "place": "札幌"}),
+        ("博多で何かある？", {"prefectures": ["fukuoka"], "place": "博多"}),
         ("京都のイベント", {"prefectures": ["kyoto"]}),
         ("東京都のイベント", {"prefectures": ["tokyo"]}),
         ("東京かオンライン", {"prefectures": ["tokyo", "online"]}),
-        ("リモートで参加できる勉強会", {"prefectures": ["online"]}),
+        ("リモートで参加できる勉強会", {"prefectures": ["online"], "joinable_only": True}),  # 参加できる: seats left
         ("今週末のイベント", {"dates": ["20261128", "20261129"]}),
         ("面白そうなイベントある？", {"sort": "popular"}),
         ("おすすめは？", {"sort": "popular"}),
@@ -64,10 +64,11 @@ def previous_of(question: str) -> Criteria:
         ("Pythonのイベントを10件", {"keywords": ["Python"], "page_size": 10}),
         ("Zigの勉強会ある？", {"keywords": ["Zig"]}),
         ("過去のTypeScriptイベント", {"keywords": ["TypeScript"], "include_past": True}),
-        ("来月の土日に東京で勉強会ある？", {"prefectures": ["tokyo"], "dates": [
+        ("来月の土日に東京で勉強会ある？", {"prefectures": ["tokyo"], "days_of_week": ["sat", "sun"], "dates": [
             "20261205", "20261206", "20261212", "20261213", "20261219", "20261220", "20261226", "20261227"]}),
-        ("東京以外のRustイベント", {"keywords": ["Rust"]}),  # never the very place the user ruled out
-        ("オンライン以外でAIの勉強会", {"any_keywords": ["生成AI", "LLM", "機械学習", "AIエージェント", "人工知能"]}),
+        ("東京以外のRustイベント", {"keywords": ["Rust"], "exclude_prefectures": ["tokyo"]}),
+        ("オンライン以外でAIの勉強会", {"any_keywords": ["生成AI", "LLM", "機械学習", "AIエージェント", "人工知能"],
+                                       "exclude_prefectures": ["online"]}),
         ("Rust events in Tokyo next month", {"keywords": ["Rust"], "prefectures": ["tokyo"], "months": ["202612"]}),
         ("インフラ系", {"any_keywords": ["インフラ", "SRE", "Terraform", "Kubernetes"]}),
     ],
@@ -246,7 +247,7 @@ def test_odd_previous_inputs_are_tolerated() -> None:
     ("follow_up", "changes"),
     [
         ("大阪じゃなくて京都で", {"prefectures": ["kyoto"]}),
-        ("大阪以外で", {"prefectures": None}),
+        ("大阪以外で", {"prefectures": None, "exclude_prefectures": ["osaka"]}),
         ("Pythonじゃなくて Goは？", {"keywords": None, "any_keywords": ["Golang", "Go言語", "Gopher"]}),
         ("2件だけ", {"page_size": 2}),
         ("10件見せて", {"page_size": 10}),

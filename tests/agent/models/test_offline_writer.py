@@ -39,7 +39,7 @@ def test_event_format() -> None:
         "### [TypeScript Meetup Tokyo #5](https://ts.sample-connpass.example/event/1/)\n"
         "- 📅 2026年12月5日(土) 13:00〜18:00\n"
         "- 📍 サンプルスペース渋谷（東京都）\n"
-        "- 👥 45/100人\n"
+        "- 👥 45/100人・受付中\n"
         "- 💡 開催まであと11日 / 初心者歓迎"
     ) in answer
     assert "場所や時期を指定して絞り込めます" in answer
@@ -50,11 +50,15 @@ def test_event_format() -> None:
 @pytest.mark.parametrize(
     ("overrides", "line"),
     [
-        ({"limit": None, "accepted": 45}, "- 👥 45人参加（定員なし）"),
-        ({"limit": None, "accepted": 0}, "- 👥 定員の記載なし"),
-        ({"limit": 30, "accepted": 30, "waiting": 3}, "- 👥 30/30人（満席・補欠 3人）"),
-        ({"limit": 30, "accepted": 30, "waiting": 0}, "- 👥 30/30人（満席）"),
-        ({"limit": 30, "accepted": 0, "open_status": "preopen"}, "- 👥 0/30人（募集開始前）"),
+        ({"limit": None, "accepted": 45}, "- 👥 45人参加（定員なし）・受付中"),
+        ({"limit": None, "accepted": 0}, "- 👥 定員の記載なし・受付中"),
+        ({"limit": 30, "accepted": 30, "waiting": 3}, "- 👥 30/30人・満席（補欠登録可）・補欠 3人"),
+        ({"limit": 30, "accepted": 30, "waiting": 0}, "- 👥 30/30人・満席（補欠登録可）"),
+        ({"limit": 30, "accepted": 0, "open_status": "preopen"}, "- 👥 0/30人・募集開始前"),
+        (
+            {"status": "full", "status_label": "満席（補欠登録可）", "limit": 30, "accepted": 30, "waiting": 2},
+            "- 👥 30/30人・満席（補欠登録可）・補欠 2人",
+        ),
         ({"online": True, "place": "オンライン（Zoom）", "prefecture": "オンライン"}, "- 📍 オンライン"),
         ({"place": "", "address": ""}, "- 📍 東京都"),
         ({"days_until": 0}, "- 💡 本日開催"),

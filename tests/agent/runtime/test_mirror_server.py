@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -53,7 +54,7 @@ def test_sixteen_concurrent_questions_on_the_mirror_are_fast_and_cost_connpass_n
         }
         with running_agent_server(env) as url, httpx.Client(base_url=url, timeout=BUDGET_SECONDS) as client:
 
-            def ask(index: int) -> tuple[float, dict[str, object]]:
+            def ask(index: int) -> tuple[float, dict[str, Any]]:
                 started = time.perf_counter()
                 response = client.post(
                     "/invocations",

@@ -39,11 +39,18 @@ def test_compact_event_fields() -> None:
     compact = compact_event(raw, NOW)
     assert compact["title"] == "TypeScript Meetup"
     assert compact["date"] == "2026年12月5日(土) 10:00〜12:00"
-    assert compact["prefecture"] == "大阪府" and compact["online"] is False
+    assert compact["prefecture"] == "大阪府" and "online" not in compact  # flags appear only when true
     assert compact["days_until"] == 11
-    assert (compact["accepted"], compact["limit"], compact["waiting"], compact["fill_ratio"]) == (30, 30, 4, 1.0)
-    assert len(compact["catch"]) <= 80 and "<" not in compact["catch"]
-    assert "description" not in compact
+    assert (compact["accepted"], compact["limit"], compact["waiting"]) == (30, 30, 4)
+    assert (compact["status"], compact["status_label"]) == ("full", "満席（補欠登録可）")
+    assert len(compact["catch"]) <= 50 and "<" not in compact["catch"]
+    assert "description" not in compact and "open_status" not in compact
+
+
+def test_defaults_are_left_out_to_save_tokens() -> None:
+    compact = compact_event(event(11, "2026-12-05T10:00:00+09:00", waiting=0), NOW)
+    assert not {"ended", "waiting", "beginner", "online"} & set(compact)
+    assert (compact["status"], compact["status_label"]) == ("open", "受付中")
 
 
 def test_online_event() -> None:
@@ -54,6 +61,6 @@ def test_online_event() -> None:
 
 def test_ended_flag_follows_the_end_not_the_start() -> None:
     ongoing = event(9, "2026-11-23T10:00:00+09:00", ended_at="2026-11-25T18:00:00+09:00")
-    assert compact_event(ongoing, NOW)["ended"] is False
+    assert "ended" not in compact_event(ongoing, NOW)
     assert compact_event(ongoing, NOW)["days_until"] == -1
     assert compact_event(event(10, "2026-11-20T10:00:00+09:00"), NOW)["ended"] is True

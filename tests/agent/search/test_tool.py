@@ -141,7 +141,7 @@ def test_output_on_the_sample_catalogue_is_small_and_plain(arguments: dict[str, 
     assert per_event < 900, f"{per_event:.0f} bytes per event: the model only needs a summary"
     assert "<" not in text  # no HTML reaches the model
     for shown in data["events"]:
-        assert shown["open_status"] not in ("close", "cancelled")
+        assert shown["status"] != "closed"
         assert dt.datetime.fromisoformat(shown["ended_at"]) > NOW
 
 
