@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
 
 from agent.errors import ConfigError
+from agent.logs import configure as configure_logging
 
 EXAMPLES = ("TypeScriptのカンファレンスある？", "来月大阪でRustの勉強会は？", "面白そうなイベント教えて")
 
@@ -28,11 +28,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sync.add_argument("--out", required=True, help="出力先: ディレクトリ、または s3://bucket/prefix")
     sync.add_argument("--months", type=int, default=6, help="読む月数（今月を含む。既定: 6）")
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=os.environ.get("CONFEE_LOG_LEVEL", "WARNING").upper(),
-        format='{"time": "%(asctime)s", "level": "%(levelname)s", "logger": "%(name)s", "message": "%(message)s"}',
-    )
     try:
+        configure_logging(os.environ.get("CONFEE_LOG_LEVEL"), default="INFO" if args.command == "sync" else "WARNING")
         if args.command == "serve":
             return _serve(args.host, args.port)
         if args.command == "sync":
@@ -73,8 +70,8 @@ def _sync(out: str, months: int, stdout: TextIO) -> int:
 
 
 def _ask(question: str, stdin: TextIO, stdout: TextIO) -> int:
+    from agent.runtime.payload import new_session_id
     from agent.runtime.service import ChatService
-    from proxy.agent_client import new_session_id
 
     service = ChatService.from_env()
     session_id, turn, ok = new_session_id(), 0, True

@@ -14,6 +14,7 @@ import os
 from typing import Any
 
 from agent.errors import ConfigError
+from agent.logs import configure as configure_logging
 from agent.mirror.job import remaining_deadline, run_sync
 
 logger = logging.getLogger("agent.mirror")
@@ -25,7 +26,7 @@ class SyncError(RuntimeError):
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Run one sync; return its report, or raise ``SyncError`` if nothing was published."""
-    logging.getLogger("agent").setLevel(os.environ.get("CONFEE_LOG_LEVEL", "INFO").upper())
+    configure_logging(os.environ.get("CONFEE_LOG_LEVEL"), default="INFO")
     out = os.environ.get("CONFEE_MIRROR_URI", "").strip()
     if not out:
         raise ConfigError("CONFEE_MIRROR_URI is not set")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +11,19 @@ from agent.errors import InvalidRequest
 
 MAX_PROMPT_CHARS = 2000
 SESSION_ID_MIN, SESSION_ID_MAX = 33, 256
+#: The session id rule of both contracts: 33–256 characters, ``[A-Za-z0-9][A-Za-z0-9_-]*`` (AgentCore's length;
+#: no characters a header, a log line or a URL would need to escape). The proxy, a separate deployable, keeps
+#: the same rule in ``proxy/client/session.py``; ``tests/agent/runtime/test_payload.py`` checks they agree.
+SESSION_ID_PATTERN = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_-]{{{SESSION_ID_MIN - 1},{SESSION_ID_MAX - 1}}}")
+
+
+def new_session_id() -> str:
+    """A fresh random session id: ``confee-`` and 32 hex digits (39 characters)."""
+    return f"confee-{uuid.uuid4().hex}"
+
+
+def is_valid_session_id(value: object) -> bool:
+    return isinstance(value, str) and SESSION_ID_PATTERN.fullmatch(value) is not None
 
 
 @dataclass(frozen=True)
@@ -23,12 +38,10 @@ class Invocation:
 
 def parse_invocation(session_id: str | None, payload: Any) -> Invocation:
     """Validate a Contract 1 payload; raise ``InvalidRequest`` with a Japanese message naming the problem."""
-    if (
-        not isinstance(session_id, str)
-        or not SESSION_ID_MIN <= len(session_id) <= SESSION_ID_MAX
-        or not session_id.isprintable()
-    ):
-        raise InvalidRequest(f"セッションIDは {SESSION_ID_MIN}〜{SESSION_ID_MAX} 文字で指定してください。")
+    if not is_valid_session_id(session_id):
+        rule = f"英数字・ハイフン・アンダースコアの {SESSION_ID_MIN}〜{SESSION_ID_MAX} 文字"
+        raise InvalidRequest(f"セッションIDは{rule}で指定してください。")
+    assert isinstance(session_id, str)
     if not isinstance(payload, dict):
         raise InvalidRequest("リクエスト本文は JSON オブジェクトで送ってください。")
     prompt = payload.get("prompt")

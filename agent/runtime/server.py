@@ -67,10 +67,16 @@ def _sse_lines(turn: TurnStream) -> Iterator[bytes]:
         yield f"data: {json.dumps(event, ensure_ascii=False)}\n\n".encode()
 
 
-class JsonBodyGuard:
-    """Answer undecodable ``/invocations`` bodies with Contract 1's error object.
+#: A Contract 1 body is a prompt of at most 2,000 characters and two small fields: 64 KiB is generous, and a
+#: body beyond it is refused before it is read further or parsed (a 10 MB body must not cost 10 MB of parsing).
+MAX_BODY_BYTES = 64 * 1024
 
-    The SDK's own answer (``{"error": "Invalid JSON", "details": ...}``) is English and not our shape.
+
+class JsonBodyGuard:
+    """Answer oversized or undecodable ``/invocations`` bodies with Contract 1's error object.
+
+    The SDK's own answer (``{"error": "Invalid JSON", "details": ...}``) is English and not our shape, and deeply
+    nested JSON (``[`` × 30,000) makes ``json.loads`` raise ``RecursionError``, which it would answer with a 500.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -81,20 +87,23 @@ class JsonBodyGuard:
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []
+        size = 0
         while True:
             message = await receive()
             if message["type"] != "http.request":
                 break
             chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > MAX_BODY_BYTES:
+                await _refuse(InvalidRequest("リクエスト本文が大きすぎます。"), scope, receive, send)
+                return
             if not message.get("more_body"):
                 break
         body = b"".join(chunks)
         try:
             json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            error = InvalidRequest("リクエスト本文が JSON として読み取れません。")
-            response = JSONResponse({"error": {"code": error.code, "message": error.message}}, status_code=400)
-            await response(scope, receive, send)
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            await _refuse(InvalidRequest("リクエスト本文が JSON として読み取れません。"), scope, receive, send)
             return
         replayed = False
 
@@ -106,3 +115,8 @@ class JsonBodyGuard:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+
+async def _refuse(error: InvalidRequest, scope: Scope, receive: Receive, send: Send) -> None:
+    response = JSONResponse({"error": {"code": error.code, "message": error.message}}, status_code=400)
+    await response(scope, receive, send)

@@ -10,6 +10,7 @@ does the model search the following year itself before answering.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -67,10 +68,6 @@ def _searches(messages: Sequence[Message]) -> list[Mapping[str, Any]]:
     return [
         u for u in uses if isinstance(u, Mapping) and u.get("name") == TOOL_NAME and isinstance(u.get("input"), Mapping)
     ]
-
-
-def _count_tool_uses(messages: Sequence[Message]) -> int:
-    return sum(1 for m in messages for b in _blocks(m) if "toolUse" in b)
 
 
 def _results(messages: Sequence[Message]) -> dict[str, Mapping[str, Any]]:
@@ -175,7 +172,9 @@ def _found(payload: Mapping[str, Any]) -> int:
 
 
 def _next_id(messages: Sequence[Message]) -> str:
-    return f"tooluse_confee_{_count_tool_uses(messages) + 1:04d}"
+    """A tool-use id unique in the conversation even after the history window drops old messages."""
+    del messages  # a count of the messages kept would repeat once old ones slide out
+    return f"tooluse_confee_{uuid.uuid4().hex[:16]}"
 
 
 def decide(messages: Sequence[Message], clock: Clock, names: frozenset[str]) -> Reply:

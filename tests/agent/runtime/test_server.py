@@ -82,7 +82,7 @@ def test_session_expired_in_stream_is_an_error_event(base_url: str) -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [b"{not json", b"\xff\xfe\x00", b""],
+    [b"{not json", b"\xff\xfe\x00", b"", b"[" * 30000, b'{"a":' * 5000],  # the last two: too deep for json
 )
 def test_undecodable_body_is_a_japanese_json_error(base_url: str, body: bytes) -> None:
     response = httpx.post(
@@ -99,6 +99,20 @@ def test_bad_payloads_are_json_errors(base_url: str, payload: Any) -> None:
     body = invoke(base_url, SESSION_A, payload).json()
     assert body["error"]["code"] == "invalid_request"
     assert "Traceback" not in json.dumps(body)
+
+
+def test_an_oversized_body_is_refused_before_it_is_parsed(base_url: str) -> None:
+    body = json.dumps({"prompt": "x" * 2000, "padding": "y" * 10_000_000}).encode()
+    response = httpx.post(
+        f"{base_url}/invocations", content=body, headers={HEADER: SESSION_A, "Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == {"code": "invalid_request", "message": "リクエスト本文が大きすぎます。"}
+
+
+@pytest.mark.parametrize("session_id", ["a" * 32, "a" * 257, "-" + "a" * 40, "a" * 40 + " b", "a" * 40 + "."])
+def test_session_ids_follow_the_one_rule(base_url: str, session_id: str) -> None:
+    assert invoke(base_url, session_id, {"prompt": "hi"}).json()["error"]["code"] == "invalid_request"
 
 
 def test_missing_session_header_is_invalid(base_url: str) -> None:

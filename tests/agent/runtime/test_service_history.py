@@ -149,3 +149,28 @@ def test_a_closed_service_answers_with_an_error_instead_of_hanging() -> None:
     service.close()
     body = service.invoke(SESSION_A, {"prompt": "まだいますか"})
     assert body["error"]["code"] == "agent_unavailable"
+
+
+def test_offline_tool_use_ids_never_repeat_after_the_window_drops_old_messages() -> None:
+    from agent.models.offline import OfflineModel
+    from agent.sources.sample import SampleCatalogue
+
+    model = OfflineModel(fixed_clock(NOW), chunk_delay=0)
+    service = ChatService(Settings(), SampleCatalogue(), model, clock=fixed_clock(NOW))
+    earlier: set[str] = set()
+    questions = ["Rustの勉強会", "Pythonは？", "大阪だと？", "TypeScriptのイベント", "来月は？", "生成AIのLT会"] * 2
+    try:
+        for turn, question in enumerate(questions):
+            body = service.invoke(SESSION_A, {"prompt": question, "turn": turn})
+            assert "error" not in body, body
+            messages = service.sessions._sessions[SESSION_A].agent.messages
+            start = max(
+                i for i, m in enumerate(messages) if any("text" in b for b in m["content"]) and m["role"] == "user"
+            )
+            this_turn = [b["toolUse"]["toolUseId"] for m in messages[start:] for b in m["content"] if "toolUse" in b]
+            assert this_turn, question
+            assert not earlier & set(this_turn), f"turn {turn} reused a tool-use id"
+            earlier |= set(this_turn)
+        assert len(messages) <= HISTORY_WINDOW < 4 * len(questions)  # the window did drop old messages
+    finally:
+        service.close()
