@@ -51,7 +51,8 @@ def test_configure_sends_json_lines_and_refuses_unknown_levels() -> None:
         logging.getLogger("agent.x").info('a "quoted"\nmessage')
         assert json.loads(stream.getvalue().strip())["event"] == 'a "quoted"\nmessage'
     finally:
-        root.handlers[:], _ = saved[0], root.setLevel(saved[1])
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
     assert parse_level("") == "WARNING" and parse_level(None, "INFO") == "INFO"
     with pytest.raises(ConfigError, match="CONFEE_LOG_LEVEL"):
         parse_level("verbose")
