@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test setup setup-dev deploy-prep lint typecheck test-py test-spa ask serve local bench clean
+.PHONY: demo test setup setup-dev deploy-prep lint typecheck test-py test-spa ask serve local bench eval clean
 
 ## demo: the Streamlit demo on http://127.0.0.1:8501 (offline model + sample catalogue, no AWS, no key)
 demo: $(VENV)/.stamp-runtime
@@ -75,6 +75,12 @@ spa/dist/index.html: spa/node_modules/.stamp $(shell find spa/src spa/index.html
 ## bench: speed and memory figures (see bench/README.md)
 bench: $(VENV)/.stamp-dev
 	$(PY) -m bench.run
+
+## eval: score the agent on the golden set (eval/golden.yaml) against CONFEE_AGENT (default: in process,
+## CONFEE_MODEL offline|bedrock); Markdown on stdout, JSON in artifacts/eval/report.json; exits 1 below the
+## thresholds. Flags via EVAL_ARGS, e.g. make eval EVAL_ARGS="--category english --min-precision 0.9"
+eval: $(VENV)/.stamp-runtime
+	$(PY) -m eval $(EVAL_ARGS)
 
 clean:
 	rm -rf $(VENV) spa/node_modules infra/node_modules spa/dist infra/cdk.out
