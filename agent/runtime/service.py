@@ -28,6 +28,8 @@ from agent.models.thinking import ThinkingFilter
 from agent.runtime.events import shown_events, tool_events
 from agent.runtime.payload import Invocation, parse_invocation
 from agent.runtime.sessions import Session, SessionStore
+from agent.runtime.trace import STATE_KEY as TRACE_KEY
+from agent.runtime.trace import TraceHooks, TurnTrace, counts
 from agent.runtime.turnstream import Emit, StreamEvent, TurnStream
 from agent.search import make_search_tool
 from agent.sources.base import EventSource
@@ -193,8 +195,9 @@ class ChatService:
         answer: list[str] = []
         new_message = False
         usage_before = _usage(agent)
+        trace = TurnTrace()
         try:
-            async for event in agent.stream_async(prompt):
+            async for event in agent.stream_async(prompt, invocation_state={TRACE_KEY: trace}):
                 new_message = new_message or _starts_message(event)
                 chunk = event.get("data")
                 if not isinstance(chunk, str) or not (text := thinking.feed(chunk)):
@@ -215,7 +218,7 @@ class ChatService:
         new_messages = [message for message in agent.messages if id(message) not in before]
         events = shown_events("".join(answer), tool_events(new_messages))
         usage = {name: value - usage_before[name] for name, value in _usage(agent).items()}
-        meta = {**self.meta, "usage": usage}
+        meta = {**self.meta, "usage": usage, "trace": trace.as_dict(counts(agent.event_loop_metrics.accumulated_usage))}
         yield {"type": "done", "session_id": session.session_id, "events": events, "meta": meta}
 
     def _new_agent(self) -> Agent:
@@ -224,6 +227,7 @@ class ChatService:
             tools=[self._tool],
             system_prompt=system_prompt(self.clock()),
             callback_handler=None,
+            hooks=[TraceHooks()],
             conversation_manager=SlidingWindowConversationManager(window_size=HISTORY_WINDOW),
             retry_strategy=ModelRetryStrategy(max_attempts=self._model_attempts, initial_delay=1, max_delay=4),
         )

@@ -9,7 +9,7 @@ import logging
 from typing import Any
 
 from strands import tool
-from strands.types.tools import AgentTool
+from strands.types.tools import AgentTool, ToolContext
 
 from agent.clock import JST, Clock, system_clock
 from agent.errors import SourceError
@@ -48,6 +48,7 @@ def run_search(
     cache: QueryCache | None = None,
     relax: bool = True,
     max_pages: int = MAX_SOURCE_PAGES,
+    sent: list[dict[str, Any]] | None = None,
     **arguments: Any,
 ) -> dict[str, Any]:
     """Search, filter, rank and compact; the tool's whole logic as a plain function.
@@ -59,20 +60,26 @@ def run_search(
         relax: When nothing matches, try the relaxations of ``agent.search.relax`` and add the first that
             finds events as ``alternatives``.
         max_pages: Request budget for a paged source.
+        sent: Receives, per search made (relaxed ones included), the answering source and its queries (traces).
         arguments: The tool's arguments (see ``make_search_tool``).
 
     Raises:
         SourceError: The source failed before anything was read.
         ValueError: An argument the model can correct (unknown prefecture, malformed month or date, ...).
     """
-    payload = _search(source, now, cache, max_pages, arguments)
+    payload = _search(source, now, cache, max_pages, arguments, sent)
     if relax and payload["matched"] == 0 and payload["page"] == 1 and not payload["criteria"].get("include_past"):
-        payload["alternatives"] = _alternatives(source, now, cache, payload)
+        payload["alternatives"] = _alternatives(source, now, cache, payload, sent)
     return payload
 
 
 def _search(
-    source: EventSource, now: dt.datetime, cache: QueryCache | None, max_pages: int, arguments: dict[str, Any]
+    source: EventSource,
+    now: dt.datetime,
+    cache: QueryCache | None,
+    max_pages: int,
+    arguments: dict[str, Any],
+    sent: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     known = {
         "keywords", "any_keywords", "prefectures", "months", "dates", "include_past", "sort", "page", "page_size",
@@ -109,6 +116,8 @@ def _search(
     size = max(1, min(int(arguments.get("page_size") or 5), MAX_PAGE_SIZE))
     page = max(1, int(arguments.get("page") or 1))
     answering = resolve(source, past=past)
+    if sent is not None:
+        sent.append({"source": answering.name, "queries": [q.to_params() for q in queries]})
     if isinstance(answering, LocalCatalogue):  # every match is in memory: rank all of them
         found = answering.index.find(
             queries, now=now, sort=sort, first=(page - 1) * size, size=size, past=past, filters=filters
@@ -119,6 +128,8 @@ def _search(
     else:
         key = (tuple(queries), max_pages)
         read = cache.get(key) if cache is not None else None
+        if sent is not None:
+            sent[-1]["cached"] = read is not None
         if read is None:
             read = fetch(answering, queries, max_pages)
             if cache is not None:
@@ -170,7 +181,11 @@ def _given(**criteria: Any) -> dict[str, Any]:
 
 
 def _alternatives(
-    source: EventSource, now: dt.datetime, cache: QueryCache | None, payload: dict[str, Any]
+    source: EventSource,
+    now: dt.datetime,
+    cache: QueryCache | None,
+    payload: dict[str, Any],
+    sent: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """The first relaxation of the search that finds events, as a one-element list (empty if none does)."""
     paged = not isinstance(resolve(source, past=False), LocalCatalogue)
@@ -179,7 +194,7 @@ def _alternatives(
         if paged and attempt >= LIVE_RELAXATIONS:
             break
         try:
-            found = _search(source, now, cache, 1 if paged else MAX_SOURCE_PAGES, relaxed.arguments)
+            found = _search(source, now, cache, 1 if paged else MAX_SOURCE_PAGES, relaxed.arguments, sent)
         except (SourceError, ValueError) as exc:
             logger.info("relaxed=<%s>, error=<%s> | relaxed search failed", relaxed.kind, exc)
             continue
@@ -195,11 +210,18 @@ def _alternatives(
     return []
 
 
+def _note(tool_context: ToolContext | None, sent: list[dict[str, Any]]) -> None:
+    """Tell the turn's trace (if any) which source answered and what was asked of it."""
+    trace = (tool_context.invocation_state or {}).get("confee_trace") if tool_context is not None else None
+    if trace is not None and hasattr(trace, "note_source"):
+        trace.note_source(str(tool_context.tool_use.get("toolUseId")), {"searches": sent})  # type: ignore[union-attr]
+
+
 def make_search_tool(source: EventSource, clock: Clock = system_clock) -> AgentTool:
     """Build the ``search_connpass`` tool for ``source``; one per process is enough (it holds no session state)."""
     cache = QueryCache(CACHE_SECONDS)
 
-    @tool(name=TOOL_NAME)
+    @tool(name=TOOL_NAME, context=True)
     def search_connpass(
         keywords: list[str] | None = None,
         any_keywords: list[str] | None = None,
@@ -216,6 +238,7 @@ def make_search_tool(source: EventSource, clock: Clock = system_clock) -> AgentT
         sort: Sort = "date",
         page: int = 1,
         page_size: int = 5,
+        tool_context: ToolContext | None = None,
     ) -> dict[str, Any]:
         """Search Japanese tech events on connpass. Returns upcoming, open events as JSON data.
 
@@ -252,14 +275,17 @@ def make_search_tool(source: EventSource, clock: Clock = system_clock) -> AgentT
             page_size: Events per page, 1-10 (default 5).
         """
         now = clock()
+        sent: list[dict[str, Any]] = []
         try:
             payload = run_search(
-                source, now, cache=cache, keywords=keywords, any_keywords=any_keywords, prefectures=prefectures,
+                source, now, cache=cache, sent=sent,
+                keywords=keywords, any_keywords=any_keywords, prefectures=prefectures,
                 exclude_prefectures=exclude_prefectures, place=place, months=months, dates=dates,
                 days_of_week=days_of_week, time_of_day=time_of_day, beginner=beginner, joinable_only=joinable_only,
                 include_past=include_past, sort=sort, page=page, page_size=page_size,
             )  # fmt: skip
         except SourceError as exc:
+            _note(tool_context, sent)
             logger.warning("kind=<%s> | event source failed", exc.kind)
             error: dict[str, Any] = {"error": True, "kind": exc.kind, "message": exc.message}
             if exc.retry_after is not None:
@@ -268,6 +294,7 @@ def make_search_tool(source: EventSource, clock: Clock = system_clock) -> AgentT
         except ValueError as exc:
             error = {"error": True, "kind": "invalid_arguments", "message": str(exc)}
             return {"status": "error", "content": [{"text": json.dumps(error, ensure_ascii=False)}]}
+        _note(tool_context, sent)
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))  # tokens are money: no spaces
         return {"status": "success", "content": [{"text": text}]}
 

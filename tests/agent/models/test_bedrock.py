@@ -68,6 +68,13 @@ def test_bedrock_model_runs_the_tool_loop_with_greedy_decoding() -> None:
     assert body["response"].startswith("見つかりました。")
     assert len(body["events"]) == 1 and body["events"][0]["url"] in body["response"]
     assert (body["meta"]["model"], body["meta"]["source"]) == ("bedrock", "sample")
+    # Token figures as Bedrock reported them (the fake's metadata: 10 in, 10 out per call), per call and per turn.
+    calls = body["meta"]["trace"]["model_calls"]
+    assert [(c["input_tokens"], c["output_tokens"], c["stop_reason"]) for c in calls] == [
+        (10, 10, "tool_use"),
+        (10, 10, "end_turn"),
+    ]
+    assert body["meta"]["usage"] == {"model_calls": 2, "input_tokens": 20, "output_tokens": 20}
 
     (path, first), (_, second) = fake.requests
     assert urllib.parse.unquote(path) == "/model/apac.amazon.nova-micro-v1:0/converse-stream"
