@@ -8,6 +8,7 @@ import json
 import logging
 from typing import Any
 
+from opentelemetry import trace
 from strands import tool
 from strands.types.tools import AgentTool, ToolContext
 
@@ -25,6 +26,7 @@ from agent.sources.catalogue import LocalCatalogue
 from agent.sources.prefectures import BY_SLUG, ONLINE
 
 logger = logging.getLogger(__name__)
+_tracer = trace.get_tracer(__name__)
 
 TOOL_NAME = "search_connpass"
 MAX_PAGE_SIZE = 10
@@ -67,7 +69,10 @@ def run_search(
         SourceError: The source failed before anything was read.
         ValueError: An argument the model can correct (unknown prefecture, malformed month or date, ...).
     """
-    payload = _search(source, now, cache, max_pages, arguments, sent)
+    with _tracer.start_as_current_span("confee.search") as span:
+        payload = _search(source, now, cache, max_pages, arguments, sent)
+        span.set_attributes({"confee.source": payload["source"], "confee.total": payload["total"],
+                             "confee.matched": payload["matched"], "confee.complete": payload["complete"]})  # fmt: skip
     if relax and payload["matched"] == 0 and payload["page"] == 1 and not payload["criteria"].get("include_past"):
         payload["alternatives"] = _alternatives(source, now, cache, payload, sent)
     return payload

@@ -15,8 +15,11 @@ import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from agent.errors import ConfigError, SourceError
 from agent.sources.apikey import KeyProvider
@@ -24,6 +27,7 @@ from agent.sources.base import Event, SearchQuery, SearchResult
 from agent.sources.ratelimit import DEFAULT_MAX_WAIT, DEFAULT_REGISTRY, QueueTooLong, RateLimiter, RateLimiterRegistry
 
 logger = logging.getLogger(__name__)
+_tracer = trace.get_tracer(__name__)
 
 DEFAULT_BASE_URL = "https://connpass.com/api/v2"
 #: connpass refuses requests without a User-Agent; say who we are.
@@ -114,14 +118,24 @@ class ConnpassClient:
             raise SourceError("rate_limited", detail="client-side queue too long", retry_after=exc.wait) from exc
         params: list[tuple[str, str | int | float | bool | None]] = list(query.to_params())  # repeated keys
         started = time.monotonic()
-        try:
-            response = self._http.get(self.events_url, params=params, headers={**self._headers, "X-API-Key": api_key})
-        except httpx.TimeoutException as exc:
-            logger.debug("error=<%s>, duration_ms=<%d> | connpass timed out", type(exc).__name__, _ms(started))
-            raise SourceError("timeout", detail=type(exc).__name__) from exc
-        except httpx.HTTPError as exc:
-            logger.debug("error=<%s>, duration_ms=<%d> | connpass unreachable", type(exc).__name__, _ms(started))
-            raise SourceError("upstream", detail=type(exc).__name__) from exc
+        # One span per request (the parameters, never the key): a question's trace reaches connpass.
+        with _tracer.start_as_current_span("connpass GET /events/", kind=SpanKind.CLIENT) as span:
+            span.set_attribute("connpass.query", urlencode(query.to_params()))
+            try:
+                response = self._http.get(
+                    self.events_url, params=params, headers={**self._headers, "X-API-Key": api_key}
+                )
+            except httpx.TimeoutException as exc:
+                logger.debug("error=<%s>, duration_ms=<%d> | connpass timed out", type(exc).__name__, _ms(started))
+                span.set_status(Status(StatusCode.ERROR, "timeout"))
+                raise SourceError("timeout", detail=type(exc).__name__) from exc
+            except httpx.HTTPError as exc:
+                logger.debug("error=<%s>, duration_ms=<%d> | connpass unreachable", type(exc).__name__, _ms(started))
+                span.set_status(Status(StatusCode.ERROR, "unreachable"))
+                raise SourceError("upstream", detail=type(exc).__name__) from exc
+            span.set_attribute("http.response.status_code", response.status_code)
+            if response.status_code >= 400:
+                span.set_status(Status(StatusCode.ERROR, f"HTTP {response.status_code}"))
         logger.debug("status=<%d>, duration_ms=<%d> | connpass answered", response.status_code, _ms(started))
         return response
 
