@@ -29,13 +29,19 @@ def test_dockerfile_builds_a_small_arm64_non_root_image() -> None:
     kinds = [kind for kind, _ in steps]
     assert steps[0] == ("FROM", "--platform=linux/arm64 python:3.13-slim-bookworm")
     copies = [arg for kind, arg in steps if kind == "COPY"]
-    assert copies == ["requirements.txt constraints.txt /app/", ". /app/agent"]
-    assert ("RUN", "pip install --no-compile -r /app/requirements.txt -c /app/constraints.txt") in steps
+    assert copies == ["requirements.txt requirements-observability.txt constraints.txt /app/", ". /app/agent"]
+    install = (
+        "pip install --no-compile -r /app/requirements.txt -r /app/requirements-observability.txt"
+        " -c /app/constraints.txt"
+    )
+    assert ("RUN", install) in steps
     user = next(arg for kind, arg in steps if kind == "USER")
     assert user not in ("root", "0")
     assert kinds.index("USER") < kinds.index("CMD")
     assert ("EXPOSE", "8080") in steps
-    assert steps[-1] == ("CMD", '["python", "-m", "agent", "serve", "--host", "0.0.0.0", "--port", "8080"]')
+    # Under ADOT's opentelemetry-instrument: the runtime's traces reach CloudWatch.
+    serve = '["opentelemetry-instrument", "python", "-m", "agent", "serve", "--host", "0.0.0.0", "--port", "8080"]'
+    assert steps[-1] == ("CMD", serve)
 
 
 def test_agent_requirements_are_pinned_and_agent_only() -> None:
@@ -51,9 +57,12 @@ def test_image_constraints_pin_every_direct_requirement_at_the_same_version() ->
         lines = (AGENT / name).read_text().splitlines()
         return dict(line.lower().split("==") for line in lines if line and not line.startswith("#"))
 
-    direct, locked = pins("requirements.txt"), pins("constraints.txt")
+    direct = pins("requirements.txt") | pins("requirements-observability.txt")
+    locked = pins("constraints.txt")
     assert {name: locked.get(name) for name in direct} == direct
     assert len(locked) > len(direct)  # the transitive packages are pinned too
+    sync = pins("requirements-sync.txt")  # the Sync Lambda installs the image's versions of what it shares
+    assert {name: locked.get(name) for name in sync} == sync
 
 
 def _image_layout(root: Path) -> Path:

@@ -69,4 +69,4 @@ def test_one_question_is_one_trace_down_to_connpass(exporter: InMemorySpanExport
     assert any("invoke_agent" in n for n in chain), chain
     assert sum(1 for n in names if n.startswith("chat")) >= 2, names  # the model calls
     assert all(KEY not in str(dict(s.attributes or {})) for s in spans), "the key is never an attribute"
-    assert "ym=202612" in str(connpass[0].attributes["connpass.query"])
+    assert "ym=202612" in str(dict(connpass[0].attributes or {})["connpass.query"])
