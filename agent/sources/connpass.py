@@ -90,9 +90,21 @@ class ConnpassClient:
     def search(self, query: SearchQuery) -> SearchResult:
         """Run one search; at most two HTTP requests (the second only after a 429).
 
+        Every failure is logged once as ``connpass request failed`` with a ``connpass_error`` field (the kind):
+        the CloudWatch metric filter behind the connpass-failure alarm counts these lines.
+
         Raises:
             SourceError: On any failure, with ``kind`` telling which.
         """
+        try:
+            return self._search(query)
+        except SourceError as exc:
+            logger.warning(
+                "connpass request failed", extra={"fields": {"connpass_error": exc.kind, "detail": exc.detail}}
+            )
+            raise
+
+    def _search(self, query: SearchQuery) -> SearchResult:
         api_key = self._key_provider()
         limiter = self._limiters.for_key(api_key)
         response = self._send(query, api_key, limiter)

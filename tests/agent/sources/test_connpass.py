@@ -201,6 +201,16 @@ def test_server_errors_and_unexpected_statuses_are_upstream(fake, vt, status):
     assert len(fake.requests) == 1  # no retry except for 429
 
 
+def test_each_failure_is_logged_once_for_the_failure_alarm(fake, vt, caplog):
+    fake.enqueue(FakeResponse(503))
+    with caplog.at_level(logging.WARNING, logger="agent.sources.connpass"), client_for(fake, vt) as client:
+        search_error(client)
+        client.search(SearchQuery())  # a success logs nothing at WARNING
+    failures = [r for r in caplog.records if r.getMessage() == "connpass request failed"]
+    assert [r.fields["connpass_error"] for r in failures] == ["upstream"]  # type: ignore[attr-defined]
+    assert KEY not in caplog.text
+
+
 def test_connection_refused_is_upstream(vt):
     with socket.socket() as probe:  # a port that was free a moment ago and has no listener now
         probe.bind(("127.0.0.1", 0))
