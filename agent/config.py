@@ -31,6 +31,7 @@ class Settings:
         connpass_base_url: API root, overridable for tests against a local fake.
         session_ttl_seconds: Idle time after which a session's context is dropped (AgentCore: 15 min).
         max_sessions: Live sessions kept in one process.
+        max_turns: Exchanges per conversation (a cost cap per session; AgentCore keeps a session up to 8 h).
         mirror_uri: Where ``python -m agent sync`` publishes the event mirror (directory or ``s3://bucket/prefix``).
         mirror_refresh_seconds: Snapshot age after which a newer one is looked for in the background.
         mirror_max_age_seconds: Snapshot age beyond which searches go to live connpass (if a key is configured).
@@ -46,6 +47,7 @@ class Settings:
     connpass_base_url: str = "https://connpass.com/api/v2"
     session_ttl_seconds: float = 15 * 60
     max_sessions: int = 200
+    max_turns: int = 50
     mirror_uri: str | None = None
     mirror_refresh_seconds: float = 15 * 60
     mirror_max_age_seconds: float = 6 * 3600
@@ -94,6 +96,7 @@ class Settings:
         for name, default in (
             ("CONFEE_SESSION_TTL_SECONDS", "900"),
             ("CONFEE_MAX_SESSIONS", "200"),
+            ("CONFEE_MAX_TURNS", "50"),
             ("CONFEE_MIRROR_REFRESH_SECONDS", "900"),
             ("CONFEE_MIRROR_MAX_AGE_SECONDS", "21600"),
         ):
@@ -106,8 +109,10 @@ class Settings:
                 raise ConfigError(f"{name} must be positive, got {raw!r}")
         ttl = numbers["CONFEE_SESSION_TTL_SECONDS"]
         max_sessions = int(numbers["CONFEE_MAX_SESSIONS"])
-        if max_sessions != numbers["CONFEE_MAX_SESSIONS"]:
-            raise ConfigError(f"CONFEE_MAX_SESSIONS must be a whole number, got {env.get('CONFEE_MAX_SESSIONS')!r}")
+        max_turns = int(numbers["CONFEE_MAX_TURNS"])
+        for name, whole in (("CONFEE_MAX_SESSIONS", max_sessions), ("CONFEE_MAX_TURNS", max_turns)):
+            if whole != numbers[name]:
+                raise ConfigError(f"{name} must be a whole number, got {env.get(name)!r}")
         return cls(
             model=model,  # type: ignore[arg-type]
             model_id=env.get("CONFEE_MODEL_ID", "").strip() or DEFAULT_MODEL_ID,
@@ -118,6 +123,7 @@ class Settings:
             connpass_base_url=env.get("CONNPASS_BASE_URL", "").strip() or "https://connpass.com/api/v2",
             session_ttl_seconds=ttl,
             max_sessions=max_sessions,
+            max_turns=max_turns,
             mirror_uri=mirror_uri,
             mirror_refresh_seconds=numbers["CONFEE_MIRROR_REFRESH_SECONDS"],
             mirror_max_age_seconds=numbers["CONFEE_MIRROR_MAX_AGE_SECONDS"],

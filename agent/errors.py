@@ -65,6 +65,18 @@ class SessionExpired(ConfeeError):
     default_message = "会話の有効期限が切れました。新しい会話を開始して、もう一度送信してください。"
 
 
+class SessionLimitReached(SessionExpired):
+    """The conversation reached its turn budget (a cost cap per session): it must continue in a new one.
+
+    Same code as an expired session, so every client already does the right thing: start a new conversation.
+    """
+
+    def __init__(self, max_turns: int) -> None:
+        super().__init__(
+            f"この会話はやり取りの上限（{max_turns} 回）に達しました。新しい会話を開始して続けてください。"
+        )
+
+
 class SessionBusy(ConfeeError):
     """Too many live sessions in this process; a new one cannot be created right now."""
 

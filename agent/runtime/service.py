@@ -81,7 +81,11 @@ class ChatService:
         self._tool = make_search_tool(source, clock)
         extra = {"monotonic": monotonic} if monotonic else {}
         self.sessions = SessionStore(
-            self._new_agent, ttl_seconds=settings.session_ttl_seconds, max_sessions=settings.max_sessions, **extra
+            self._new_agent,
+            ttl_seconds=settings.session_ttl_seconds,
+            max_sessions=settings.max_sessions,
+            max_turns=settings.max_turns,
+            **extra,
         )
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="confee-agent-loop", daemon=True)

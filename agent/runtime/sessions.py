@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.errors import SessionBusy, SessionExpired
+from agent.errors import SessionBusy, SessionExpired, SessionLimitReached
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ class SessionStore:
         agent_factory: Builds a fresh agent for a new session.
         ttl_seconds: Idle time after which a session's context is dropped (AgentCore's default is 15 min).
         max_sessions: Cap on live sessions; at the cap the least recently used idle session is evicted.
+        max_turns: Exchanges one session may have (a cost cap per conversation); ``None``: no cap.
         monotonic: Time source (injectable for tests).
     """
 
@@ -48,9 +49,11 @@ class SessionStore:
         *,
         ttl_seconds: float,
         max_sessions: int,
+        max_turns: int | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._factory = agent_factory
+        self._max_turns = max_turns
         self._ttl = ttl_seconds
         self._max = max_sessions
         self._now = monotonic
@@ -65,6 +68,7 @@ class SessionStore:
 
         Raises:
             SessionExpired: ``turn > 0`` but this process holds no context for the session.
+            SessionLimitReached: The session already had ``max_turns`` exchanges.
             SessionBusy: At the cap and every session is in use.
         """
         with self._lock:
@@ -77,6 +81,8 @@ class SessionStore:
                 session = Session(session_id=session_id, agent=self._factory())
                 self._sessions[session_id] = session
                 logger.debug("sessions=<%d> | session created", len(self._sessions))
+            elif self._max_turns is not None and session.turns >= self._max_turns:
+                raise SessionLimitReached(self._max_turns)
             self._sessions.move_to_end(session_id)
             session.active += 1
             session.last_used = self._now()

@@ -35,6 +35,7 @@ def test_a_key_switches_auto_to_connpass_and_is_never_shown() -> None:
         ({"CONFEE_SESSION_TTL_SECONDS": "soon"}, "CONFEE_SESSION_TTL_SECONDS"),
         ({"CONFEE_MAX_SESSIONS": "0"}, "positive"),
         ({"CONFEE_MAX_SESSIONS": "2.5"}, "whole number"),
+        ({"CONFEE_MAX_TURNS": "0"}, "CONFEE_MAX_TURNS"),
         ({"CONFEE_EVENTS": "mirror"}, "CONFEE_MIRROR_URI"),
         ({"CONFEE_MIRROR_MAX_AGE_SECONDS": "-1"}, "CONFEE_MIRROR_MAX_AGE_SECONDS"),
         ({"CONFEE_MIRROR_REFRESH_SECONDS": "nan"}, "CONFEE_MIRROR_REFRESH_SECONDS"),

@@ -22,12 +22,14 @@ USAGE_ONE_CALL = {"model_calls": 1, "input_tokens": 0, "output_tokens": 0}
 
 def test_answers_and_keeps_context_per_session(service: Any) -> None:
     first = service.invoke(SESSION_A, {"prompt": "こんにちは"})
+    trace = first["meta"].pop("trace")
     assert first == {
         "response": "turn 1: こんにちは",
         "session_id": SESSION_A,
         "events": [],
         "meta": {"model": "offline", "source": "sample", "usage": USAGE_ONE_CALL},
     }
+    assert [c["stop_reason"] for c in trace["model_calls"]] == ["end_turn"] and trace["tool_calls"] == []
     second = service.invoke(SESSION_A, {"prompt": "次", "turn": 1})
     assert second["response"] == "turn 2: 次"
 
@@ -78,6 +80,7 @@ def test_stream_yields_deltas_then_done(service: Any) -> None:
     texts = [e["text"] for e in events if e["type"] == "text"]
     assert len(texts) > 1
     assert "".join(texts) == "turn 1: ストリーム"
+    events[-1]["meta"].pop("trace")  # its shape: tests/agent/runtime/test_trace.py
     meta = {**service.meta, "usage": USAGE_ONE_CALL}
     assert events[-1] == {"type": "done", "session_id": SESSION_A, "events": [], "meta": meta}
 

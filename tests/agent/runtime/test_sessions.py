@@ -73,3 +73,17 @@ def test_cap_with_every_session_busy_is_throttled() -> None:
     with pytest.raises(SessionBusy) as raised:
         store.acquire("s2", 0)
     assert raised.value.code == "throttled"
+
+
+def test_a_conversation_stops_at_its_turn_budget_and_says_to_start_a_new_one() -> None:
+    from agent.errors import SessionLimitReached
+
+    store = SessionStore(object, ttl_seconds=60, max_sessions=3, max_turns=2, monotonic=Clock())
+    session = store.acquire("s1", 0)
+    session.turns = 2  # two exchanges completed
+    store.release(session)
+    with pytest.raises(SessionLimitReached) as raised:
+        store.acquire("s1", 2)
+    assert raised.value.code == "session_expired"  # clients already start a new conversation on this code
+    assert "上限（2 回）" in raised.value.message
+    assert store.acquire("s2", 0).turns == 0  # a new conversation is fine
