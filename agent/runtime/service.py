@@ -185,6 +185,7 @@ class ChatService:
         session = self.sessions.acquire(invocation.session_id, invocation.turn)
         try:
             async with session.lock:
+                _take_back_unseen_turns(session, invocation.turn)
                 async for event in self._answer(session, invocation.prompt):
                     yield event
         finally:
@@ -220,6 +221,7 @@ class ChatService:
         session.turns += 1
         before = {id(message) for message in history}
         new_messages = [message for message in agent.messages if id(message) not in before]
+        session.turn_starts.append(new_messages[0] if new_messages else None)
         events = shown_events("".join(answer), tool_events(new_messages))
         usage = {name: value - usage_before[name] for name, value in _usage(agent).items()}
         meta = {**self.meta, "usage": usage, "trace": trace.as_dict(counts(agent.event_loop_metrics.accumulated_usage))}
@@ -235,6 +237,27 @@ class ChatService:
             conversation_manager=SlidingWindowConversationManager(window_size=HISTORY_WINDOW),
             retry_strategy=ModelRetryStrategy(max_attempts=self._model_attempts, initial_delay=1, max_delay=4),
         )
+
+
+def _take_back_unseen_turns(session: Session, turn: int) -> None:
+    """Drop the turns after the client's ``turn`` count: answers it never saw to the end (stopped, cut off).
+
+    Deployed, a stopped answer still runs to its end (Lambda response streams do not stop when the browser
+    disconnects), and the agent would keep it as context. The client's count says which exchanges it holds.
+    """
+    extra = session.turns - turn
+    if extra <= 0 or turn >= len(session.turn_starts):
+        return
+    first = session.turn_starts[turn]
+    messages = session.agent.messages
+    index = next((i for i, message in enumerate(messages) if message is first), None)
+    # If the window already dropped that message, everything it kept is from turns the client does not hold.
+    del messages[index if index is not None else 0 :]
+    del session.turn_starts[turn:]
+    session.turns = turn
+    logger.info(
+        "session=<%s>, dropped_turns=<%d> | took back turns the client did not keep", _short(session.session_id), extra
+    )
 
 
 def _usage(agent: Any) -> dict[str, int]:

@@ -30,6 +30,9 @@ class Session:
     last_used: float = field(default_factory=time.monotonic)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     active: int = 0  # requests holding or waiting for the lock
+    #: For each completed turn, the first message it added to the agent's history (identity, not index: the
+    #: sliding window drops old messages), to take back turns a client never saw to the end.
+    turn_starts: list[Any] = field(default_factory=list)
 
 
 class SessionStore:

@@ -174,3 +174,26 @@ def test_offline_tool_use_ids_never_repeat_after_the_window_drops_old_messages()
         assert len(messages) <= HISTORY_WINDOW < 4 * len(questions)  # the window did drop old messages
     finally:
         service.close()
+
+
+def test_turns_the_client_never_kept_are_taken_back() -> None:
+    """Deployed, a stopped answer still finishes in the agent; the client's turn count says it was not kept."""
+    from agent.models.offline import OfflineModel
+    from agent.sources.sample import SampleCatalogue
+
+    model = OfflineModel(fixed_clock(NOW), chunk_delay=0)
+    service = ChatService(Settings(), SampleCatalogue(), model, clock=fixed_clock(NOW))
+    try:
+        assert "error" not in service.invoke(SESSION_A, {"prompt": "Rustの勉強会", "turn": 0})
+        assert "error" not in service.invoke(SESSION_A, {"prompt": "大阪だと？", "turn": 1})  # stopped by the user
+        session = service.sessions._sessions[SESSION_A]
+        assert session.turns == 2
+        body = service.invoke(SESSION_A, {"prompt": "Pythonは？", "turn": 1})  # the client holds one exchange
+        assert "error" not in body
+        texts = [b.get("text", "") for m in session.agent.messages for b in m["content"] if m["role"] == "user"]
+        assert "大阪だと？" not in texts and "Rustの勉強会" in texts and "Pythonは？" in texts
+        assert session.turns == 2 and len(session.turn_starts) == 2
+        search = body["meta"]["trace"]["tool_calls"][0]["arguments"]
+        assert "osaka" not in search.get("prefectures", []), "the taken-back 大阪だと？ no longer shapes the search"
+    finally:
+        service.close()
