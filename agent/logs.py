@@ -1,6 +1,6 @@
 """The agent's logs: one JSON object per line on stderr, whatever the message holds (quotes, newlines, tracebacks).
 
-The same shape as the Chat Lambda's (``proxy/handlers/logs.py``: ``ts``, ``level``, ``logger``, ``event``, extra
+The same shape as the Chat API's (``proxy/api/logs.py``: ``ts``, ``level``, ``logger``, ``event``, extra
 fields, exception type and frames), so one Logs Insights query reads the runtime, the Sync Lambda and the API.
 The agent and the proxy are separate deployables that cannot import each other, hence a module each;
 ``tests/agent/test_logs.py`` checks they write the same fields.

@@ -14,8 +14,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
+from proxy.api.agent import agent_timeout
 from proxy.client import AgentClient, client_from_target
-from proxy.handlers.chat import agent_timeout
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,10 +1,13 @@
-"""The built SPA for the local server: safe path resolution, SPA routing and content types."""
+"""The built SPA for the local server: safe path resolution, SPA routing, content types, and an ASGI app."""
 
 from __future__ import annotations
 
 import mimetypes
 import urllib.parse
 from pathlib import Path
+
+from starlette.responses import FileResponse, PlainTextResponse, Response
+from starlette.types import Receive, Scope, Send
 
 #: Types browsers are strict about (module scripts must be JavaScript) or that mimetypes may not know.
 CONTENT_TYPES: dict[str, str] = {
@@ -62,3 +65,31 @@ def resolve(root: Path, url_path: str) -> Path | None:
     if "." not in last and index.is_file():
         return index
     return None
+
+
+class SpaFiles:
+    """ASGI app serving the built SPA as CloudFront would (``GET``/``HEAD``; SPA routes get ``index.html``).
+
+    Args:
+        root: The build (``spa/dist``); when it has no ``index.html`` every path answers a note saying so.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = self.response(scope)
+        await response(scope, receive, send)
+
+    def response(self, scope: Scope) -> Response:
+        """The answer for one request."""
+        if scope["method"] not in ("GET", "HEAD"):
+            return PlainTextResponse("Method Not Allowed", status_code=405, headers={"Allow": "GET, HEAD"})
+        if not (self.root / "index.html").is_file():
+            note = "SPA がビルドされていません (spa/dist)。API は /api/chat、/api/chat/stream、/api/health です。\n"
+            return PlainTextResponse(note, status_code=404)
+        file = resolve(self.root, scope["path"])
+        if file is None:
+            return PlainTextResponse("Not Found", status_code=404)
+        headers = {"Cache-Control": cache_control(self.root, file)}
+        return FileResponse(file, media_type=content_type(file), headers=headers)

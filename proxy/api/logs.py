@@ -1,6 +1,7 @@
 """Structured JSON logs on stdout (one object per line), as CloudWatch Logs Insights reads them.
 
-Callers pass fields, not prose; nobody logs the user's message text at INFO or any secret.
+Callers pass fields, not prose; nobody logs the user's message text at INFO or any secret, and session ids
+only by their first characters (an id is what lets anyone continue that conversation).
 """
 
 from __future__ import annotations
@@ -11,9 +12,14 @@ import os
 import sys
 import time
 import traceback
+import uuid
+from collections.abc import Mapping
 from typing import Any
 
 _LOGGER_NAME = "confee.proxy"
+
+#: Characters of a session id that logs keep: enough to follow one conversation, not enough to join it.
+SESSION_PREFIX_CHARS = 8
 
 
 class JsonFormatter(logging.Formatter):
@@ -60,6 +66,34 @@ def get_logger() -> logging.Logger:
     return logger
 
 
-def log(level: int, event: str, **fields: Any) -> None:
-    """Log ``event`` with structured ``fields``."""
-    get_logger().log(level, event, extra={"fields": fields})
+def log(level: int, event: str, *, exc: BaseException | None = None, **fields: Any) -> None:
+    """Log ``event`` with structured ``fields`` (and the type and frames of ``exc``)."""
+    get_logger().log(level, event, exc_info=exc, extra={"fields": fields})
+
+
+def session_prefix(session_id: str | None) -> str | None:
+    """What logs keep of a session id."""
+    return session_id[:SESSION_PREFIX_CHARS] if session_id else None
+
+
+def request_id(headers: Mapping[str, str]) -> str:
+    """Lambda's request id, else API Gateway's, else a fresh one (so every log line has one).
+
+    Behind the AWS Lambda Web Adapter, the invocation context arrives as JSON in ``x-amzn-lambda-context`` and
+    API Gateway's request context in ``x-amzn-request-context``.
+    """
+    for name, key in (("x-amzn-lambda-context", "request_id"), ("x-amzn-request-context", "requestId")):
+        value = _json_field(headers.get(name), key)
+        if value:
+            return value
+    return uuid.uuid4().hex
+
+
+def _json_field(raw: str | None, key: str) -> str | None:
+    if not raw:
+        return None
+    try:
+        value = json.loads(raw).get(key)
+    except (ValueError, AttributeError):
+        return None
+    return value[:100] if isinstance(value, str) and value else None

@@ -7,11 +7,11 @@ Used by the Chat Lambda, the local API server and the Streamlit app. Every failu
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from typing import Any, Protocol
+from typing import Protocol
 
 from proxy.client.errors import STATUS_BY_CODE, AgentError
 from proxy.client.session import is_valid_session_id, new_session_id
+from proxy.client.stream import AgentStream
 from proxy.client.wire import AgentReply
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "AgentClient",
     "AgentError",
     "AgentReply",
+    "AgentStream",
     "client_from_target",
     "is_valid_session_id",
     "new_session_id",
@@ -40,8 +41,13 @@ class AgentClient(Protocol):
         """One whole answer; raise ``AgentError`` on any failure."""
         ...
 
-    def stream(self, session_id: str, message: str, turn: int = 0) -> Iterator[dict[str, Any]]:
-        """Contract 1 stream events: ``text`` deltas, then one ``done``; raise ``AgentError`` on failure."""
+    def stream(self, session_id: str, message: str, turn: int = 0) -> AgentStream:
+        """Contract 1 stream events: ``text`` deltas, then one ``done``; raise ``AgentError`` on failure.
+
+        Nothing happens until the first ``next()``. Each event arrives as soon as the agent wrote it, and the
+        whole stream keeps the client's time budget. ``close()`` (from any thread, also while another thread
+        waits for the next event) ends the turn: the agent cancels it and keeps nothing of it.
+        """
         ...
 
 
@@ -49,14 +55,14 @@ def client_from_target(
     target: str | None = None,
     *,
     timeout: float = 25.0,
-    boto_client: Any = None,
+    boto_client: object = None,
     max_attempts: int = 1,
 ) -> AgentClient:
     """The client for ``target`` (``None``: ``CONFEE_AGENT``, default ``local``).
 
     Args:
         target: ``local``, ``http(s)://host:port`` or ``arn:aws:bedrock-agentcore:<region>:…:runtime/<id>``.
-        timeout: Seconds an answer may take (HTTP and ARN transports).
+        timeout: Seconds an answer may take in total (every transport, ``invoke`` and ``stream``).
         boto_client: A ready ``bedrock-agentcore`` client for the ARN transport (tests).
         max_attempts: botocore attempts for the ARN transport (1: no retries).
 
@@ -67,7 +73,7 @@ def client_from_target(
     if value == "local":
         from proxy.client.local_transport import LocalAgentClient
 
-        return LocalAgentClient()
+        return LocalAgentClient(timeout=timeout)
     if value.startswith(("http://", "https://")):
         from proxy.client.http_transport import HttpAgentClient
 

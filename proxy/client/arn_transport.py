@@ -6,24 +6,31 @@ boto3 is imported when the first client is built, so importing this module stays
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
+import socket
 import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 from proxy.client.errors import AgentError, code_for_status
+from proxy.client.stream import AgentStream, Interrupt, StreamEvent
 from proxy.client.wire import (
     AgentReply,
     build_payload,
     checked_stream,
     encode_payload,
     is_event_stream,
+    lines_of,
     reply_from_json_bytes,
     reply_from_stream,
     sse_objects,
     stream_from_reply,
 )
+
+#: Most bytes one read of the streaming body returns (it returns fewer as soon as fewer have arrived).
+_CHUNK_BYTES = 65536
 
 ARN_PATTERN = re.compile(
     r"arn:aws[a-z-]*:bedrock-agentcore:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):runtime/(?P<name>[A-Za-z0-9_-]+)"
@@ -114,13 +121,25 @@ class ArnAgentClient:
             return reply_from_stream(events, session_id)
         return reply_from_json_bytes(raw, session_id, status=status)
 
-    def stream(self, session_id: str, message: str, turn: int = 0) -> Iterator[dict[str, Any]]:
+    def stream(self, session_id: str, message: str, turn: int = 0) -> AgentStream:
+        """The turn's events as AgentCore streams them, within the same total budget as ``invoke``.
+
+        Closing the stream (from any thread) shuts the connection to AgentCore down, so the runtime sees its
+        client leave and the agent cancels the turn.
+        """
+        interrupt = Interrupt()
+        return AgentStream(self._events(session_id, message, turn, interrupt), interrupt)
+
+    def _events(self, session_id: str, message: str, turn: int, interrupt: Interrupt) -> Iterator[StreamEvent]:
+        deadline = time.monotonic() + self._timeout
         content_type, body, status = self._call(session_id, build_payload(session_id, message, turn, stream=True))
         try:
+            interrupt.on_request(functools.partial(_shut_down, body))
             if is_event_stream(content_type):
-                yield from checked_stream(sse_objects(_lines(body)), session_id, status=status)
+                lines = lines_of(_chunks(body, deadline))
+                yield from checked_stream(sse_objects(lines), session_id, status=status)
             else:
-                raw = _read_all(body, None)
+                raw = _read_all(body, deadline)
                 yield from stream_from_reply(reply_from_json_bytes(raw, session_id, status=status))
         finally:
             body.close()
@@ -145,6 +164,7 @@ class ArnAgentClient:
 def translate_boto_error(exc: Exception) -> AgentError:
     """Map a botocore failure to Contract 2 (no AWS error text reaches users; ``detail`` keeps the class)."""
     from botocore.exceptions import ClientError, ParamValidationError, ReadTimeoutError
+    from urllib3.exceptions import ReadTimeoutError as Urllib3ReadTimeoutError
 
     if isinstance(exc, AgentError):
         return exc
@@ -155,7 +175,7 @@ def translate_boto_error(exc: Exception) -> AgentError:
         code = CODE_BY_EXCEPTION.get(name) or code_for_status(status)
         retry_after = _retry_after(meta.get("HTTPHeaders", {}).get("retry-after"))
         return AgentError(code, retry_after=retry_after, detail=f"{name or 'ClientError'} (HTTP {status})")
-    if isinstance(exc, ReadTimeoutError | TimeoutError):
+    if isinstance(exc, ReadTimeoutError | Urllib3ReadTimeoutError | TimeoutError):
         return AgentError("agent_timeout", detail=type(exc).__name__)
     if isinstance(exc, ParamValidationError):
         return AgentError("invalid_request", detail=type(exc).__name__)
@@ -169,23 +189,22 @@ def _retry_after(value: Any) -> float | None:
         return None
 
 
-def _read_all(body: Any, deadline: float | None) -> bytes:
-    """The whole body; with a ``deadline``, no read may wait past it.
+def _read_all(body: Any, deadline: float) -> bytes:
+    """The whole body; no read may wait past ``deadline``.
 
     botocore's read timeout restarts with every socket read, so a body that stalls after the headers
     would otherwise hold the caller for up to twice the budget (past API Gateway's 29 s).
     """
     chunks: list[bytes] = []
-    sock = _socket_of(body) if deadline is not None else None
+    sock = _socket_of(body)
     try:
         while True:
-            if deadline is not None:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AgentError("agent_timeout", detail="agent answer exceeded the time budget")
-                if sock is not None:
-                    with contextlib.suppress(OSError):
-                        sock.settimeout(remaining)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AgentError("agent_timeout", detail="agent answer exceeded the time budget")
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.settimeout(remaining)
             chunk = body.read(65536)
             if not chunk:
                 break
@@ -211,16 +230,39 @@ def _socket_of(body: Any) -> Any:
     return sock if callable(getattr(sock, "settimeout", None)) else None
 
 
-def _lines(body: Any) -> Iterator[bytes]:
-    """Lines as soon as each one is complete (``iter_lines`` holds a line back until the next arrives)."""
-    pending = bytearray()
+def _chunks(body: Any, deadline: float) -> Iterator[bytes]:
+    """The body's bytes as soon as they arrive (``StreamingBody.read(n)`` and ``iter_lines`` wait for ``n`` bytes).
+
+    urllib3's ``read1`` returns what one socket read brings (chunked framing handled below it); bodies without
+    it (tests' in-memory ones) are read a byte at a time. No read waits past ``deadline``.
+    """
+    read1 = getattr(getattr(body, "_raw_stream", None), "read1", None)
+    read = read1 if callable(read1) else None
+    sock = _socket_of(body)
     try:
-        while byte := body.read(1):
-            pending += byte
-            if byte == b"\n":
-                yield bytes(pending)
-                pending.clear()
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AgentError("agent_timeout", detail="agent answer exceeded the time budget")
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.settimeout(remaining)
+            chunk = read(_CHUNK_BYTES) if read is not None else body.read(1)
+            if not chunk:
+                return
+            yield chunk
+    except AgentError:
+        raise
     except Exception as exc:
         raise translate_boto_error(exc) from exc
-    if pending:
-        yield bytes(pending)
+
+
+def _shut_down(body: Any) -> None:
+    """Wake a thread blocked reading ``body``: shut its socket down (the reader then closes the body)."""
+    sock = _socket_of(body)
+    if sock is None:
+        with contextlib.suppress(Exception):
+            body.close()
+        return
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)

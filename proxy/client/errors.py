@@ -6,12 +6,15 @@ import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
-ErrorCode = Literal["invalid_request", "session_expired", "throttled", "agent_unavailable", "agent_timeout"]
+ErrorCode = Literal[
+    "invalid_request", "unsupported_media_type", "session_expired", "throttled", "agent_unavailable", "agent_timeout"
+]
 
 #: Contract 2: the single table from error code to HTTP status.
 STATUS_BY_CODE: Mapping[str, int] = {
     "invalid_request": 400,
     "session_expired": 408,
+    "unsupported_media_type": 415,
     "throttled": 429,
     "agent_unavailable": 503,
     "agent_timeout": 504,
@@ -21,10 +24,14 @@ STATUS_BY_CODE: Mapping[str, int] = {
 DEFAULT_MESSAGES: Mapping[str, str] = {
     "invalid_request": "リクエストの形式が正しくありません。",
     "session_expired": "会話の有効期限が切れました。新しい会話を開始して、もう一度送信してください。",
+    "unsupported_media_type": "Content-Type は application/json にしてください。",
     "throttled": "ただいま混み合っています。少し時間をおいて再度お試しください。",
     "agent_unavailable": "エージェントに接続できませんでした。しばらくしてから再度お試しください。",
     "agent_timeout": "回答に時間がかかりすぎたため中断しました。もう一度お試しください。",
 }
+
+#: Codes only the Chat API itself answers with: an agent naming one is answering nonsense.
+API_ONLY_CODES = frozenset({"unsupported_media_type"})
 
 #: Seconds clients should wait after ``throttled`` when nobody said how long.
 DEFAULT_RETRY_AFTER = 5.0
@@ -101,7 +108,7 @@ def error_from_object(obj: Any, *, status: int = 200, retry_after: float | None 
 
 
 def _known(code: Any, message: Any, status: int, retry_after: float | None) -> AgentError:
-    if isinstance(code, str) and code in STATUS_BY_CODE:
+    if isinstance(code, str) and code in STATUS_BY_CODE and code not in API_ONLY_CODES:
         text = message.strip()[:_MAX_MESSAGE_CHARS] if isinstance(message, str) else ""
         return AgentError(code, text or None, retry_after=retry_after, detail=f"agent error {code} (HTTP {status})")
     fallback = code_for_status(status) if status >= 400 else "agent_unavailable"

@@ -5,6 +5,8 @@ Standard library only (``http.client``): the Lambda bundle carries no HTTP libra
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import http.client
 import json
 import socket
@@ -14,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from proxy.client.errors import AgentError, error_from_object
+from proxy.client.stream import AgentStream, Interrupt, StreamEvent
 from proxy.client.wire import (
     AgentReply,
     build_payload,
@@ -36,7 +39,7 @@ class HttpAgentClient:
 
     Args:
         base_url: ``http://host:port`` (a path prefix is kept; credentials in the URL are refused).
-        timeout: Seconds ``invoke`` may take in total; in ``stream`` the longest wait for the next byte.
+        timeout: Seconds an answer may take in total (``invoke`` and ``stream``).
     """
 
     target = "http"
@@ -71,14 +74,25 @@ class HttpAgentClient:
         finally:
             conn.close()
 
-    def stream(self, session_id: str, message: str, turn: int = 0) -> Iterator[dict[str, Any]]:
+    def stream(self, session_id: str, message: str, turn: int = 0) -> AgentStream:
+        """The turn's events as they arrive, within the same total budget as ``invoke``.
+
+        Closing the stream (from any thread) shuts the connection down, which the agent server takes as the
+        client leaving: it cancels the turn.
+        """
+        interrupt = Interrupt()
+        return AgentStream(self._events(session_id, message, turn, interrupt), interrupt)
+
+    def _events(self, session_id: str, message: str, turn: int, interrupt: Interrupt) -> Iterator[StreamEvent]:
+        deadline = time.monotonic() + self._timeout
         payload = build_payload(session_id, message, turn, stream=True)
-        conn, response = self._open(session_id, payload)
+        conn, response = self._open(session_id, payload, interrupt)
         try:
             if is_event_stream(response.getheader("Content-Type")):
-                yield from checked_stream(sse_objects(_lines(response, None, conn)), session_id, status=response.status)
+                lines = _lines(response, deadline, conn)
+                yield from checked_stream(sse_objects(lines), session_id, status=response.status)
                 return
-            raw = _read_all(response, None, conn)
+            raw = _read_all(response, deadline, conn)
             error = _error_for(response, raw)
             if error is not None:
                 raise error
@@ -86,7 +100,9 @@ class HttpAgentClient:
         finally:
             conn.close()
 
-    def _open(self, session_id: str, payload: dict[str, Any]) -> tuple[http.client.HTTPConnection, Any]:
+    def _open(
+        self, session_id: str, payload: dict[str, Any], interrupt: Interrupt | None = None
+    ) -> tuple[http.client.HTTPConnection, Any]:
         factory = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
         conn = factory(self._host, self._port, timeout=min(_CONNECT_TIMEOUT, self._timeout))
         body = encode_payload(payload)
@@ -99,6 +115,8 @@ class HttpAgentClient:
             conn.connect()
             if conn.sock is not None:
                 conn.sock.settimeout(self._timeout)
+                if interrupt is not None:
+                    interrupt.on_request(functools.partial(_shut_down, conn.sock))
             conn.request("POST", self._path, body=body, headers=headers)
             return conn, conn.getresponse()
         except _TRANSPORT_ERRORS as exc:
@@ -150,6 +168,12 @@ def _lines(response: Any, deadline: float | None, conn: http.client.HTTPConnecti
             yield line
     except _TRANSPORT_ERRORS as exc:
         raise _translate(exc) from exc
+
+
+def _shut_down(sock: socket.socket) -> None:
+    """Wake a thread blocked reading ``sock`` (it reads end-of-file); its owner closes the socket afterwards."""
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _check_deadline(deadline: float | None, conn: http.client.HTTPConnection) -> None:

@@ -71,6 +71,18 @@ def reply_from_json_bytes(raw: bytes, session_id: str, *, status: int = 200) -> 
     return reply_from_body(obj, session_id, status=status)
 
 
+def lines_of(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Lines (with their terminator) out of arbitrary chunks, each as soon as it is complete."""
+    pending = b""
+    for chunk in chunks:
+        pending += chunk
+        *complete, pending = pending.split(b"\n")
+        for line in complete:
+            yield line + b"\n"
+    if pending:
+        yield pending
+
+
 def sse_data(lines: Iterable[bytes | str]) -> Iterator[str]:
     """The ``data`` of each Server-Sent Event in ``lines`` (line terminators already stripped)."""
     buffer: list[str] = []

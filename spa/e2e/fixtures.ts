@@ -47,8 +47,14 @@ export function input(page: Page): Locator {
   return page.getByRole("textbox", { name: "メッセージ" });
 }
 
+/** Finished answers (complete, stopped or cut off): the ones in the conversation log. */
 export function answers(page: Page): Locator {
-  return page.locator(".message-assistant");
+  return page.locator(".messages .message-assistant");
+}
+
+/** The answer being written, while it streams. */
+export function writing(page: Page): Locator {
+  return page.locator(".message-streaming");
 }
 
 /** Type a question and press Enter, as a user would. */

@@ -3,14 +3,14 @@
 import { useCallback, useEffect, useRef } from "react";
 import { Composer } from "./components/Composer";
 import { ErrorBanner } from "./components/ErrorBanner";
-import { LOADING_TEXT } from "./components/LoadingIndicator";
+import { LOADING_TEXT, WRITING_TEXT } from "./components/LoadingIndicator";
 import { MessageList } from "./components/MessageList";
 import { Welcome } from "./components/Welcome";
 import { useChat, type UseChatDeps } from "./hooks/useChat";
 import { useCountdown } from "./hooks/useCountdown";
 
 export function App(props: UseChatDeps = {}) {
-  const { state, send, resend, setDraft, reset, dismissError } = useChat(props);
+  const { state, send, resend, stop, setDraft, reset, dismissError } = useChat(props);
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const focusInput = useCallback(() => inputRef.current?.focus(), []);
   const pending = state.pending !== null;
@@ -48,10 +48,14 @@ export function App(props: UseChatDeps = {}) {
         </button>
       </header>
       <main className="app-main">
-        {empty ? <Welcome onPick={send} disabled={held} /> : <MessageList messages={state.messages} pending={pending} />}
+        {empty ? (
+          <Welcome onPick={send} disabled={held} />
+        ) : (
+          <MessageList messages={state.messages} pending={state.pending} />
+        )}
         {/* Always in the page, so screen readers notice when its text changes (they ignore regions born with text). */}
         <p role="status" className="visually-hidden">
-          {pending ? LOADING_TEXT : ""}
+          {state.pending === null ? "" : state.pending.answer === "" ? LOADING_TEXT : WRITING_TEXT}
         </p>
       </main>
       <footer className="app-footer">
@@ -65,7 +69,14 @@ export function App(props: UseChatDeps = {}) {
             wait={wait}
           />
         )}
-        <Composer ref={inputRef} value={state.draft} onChange={setDraft} onSend={send} busy={held} />
+        <Composer
+          ref={inputRef}
+          value={state.draft}
+          onChange={setDraft}
+          onSend={send}
+          busy={held}
+          onStop={pending ? stop : undefined}
+        />
       </footer>
     </div>
   );

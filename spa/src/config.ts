@@ -3,7 +3,10 @@
 /** Default API base: the deployed site (CloudFront `/api/*`) and `python -m proxy.local` both serve it there. */
 export const DEFAULT_API_BASE = "/api";
 
-/** Client-side budget for one chat request; API Gateway answers 504 at 29 s, so this is only a backstop. */
+/**
+ * Longest silence in an answer stream (no byte at all, not even the server's ~10 s keep-alive) before the
+ * client gives up; the server's own budget ends a turn with an `agent_timeout` event first, so this is a backstop.
+ */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Contract 2: `message` is 1–2000 characters after trimming. */

@@ -24,6 +24,8 @@ export function errorMessage(code: ApiErrorCode, retryAfter: number | null = nul
       return "サーバーから応答がありませんでした。通信環境を確認して、もう一度お試しください。";
     case "network_error":
       return "ネットワークに接続できませんでした。接続を確認してから再送信してください。";
+    case "stream_interrupted":
+      return "回答の途中で接続が切れました。通信環境を確認して、再送信してください。";
     case "bad_response":
     case "http_error":
     case "aborted":

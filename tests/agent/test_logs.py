@@ -11,7 +11,7 @@ import pytest
 
 from agent.errors import ConfigError
 from agent.logs import JsonFormatter, configure, parse_level
-from proxy.handlers.logs import JsonFormatter as ProxyFormatter
+from proxy.api.logs import JsonFormatter as ProxyFormatter
 
 
 def _record(message: str, exc: bool = False) -> logging.LogRecord:

@@ -13,6 +13,7 @@ from eval.runner import run_case, run_cases
 from eval.target import agent_today, local_service
 from proxy.client import AgentError
 from proxy.client.local_transport import LocalAgentClient
+from proxy.client.stream import AgentStream, Interrupt
 from tests.eval.helpers import TODAY, compact, expect
 
 GOLDEN = {case.id: case for case in load_golden().cases}
@@ -55,7 +56,10 @@ class ScriptedClient:
         self.answers = list(answers)
         self.asked: list[tuple[str, int]] = []
 
-    def stream(self, session_id: str, message: str, turn: int = 0) -> Iterator[dict[str, Any]]:
+    def stream(self, session_id: str, message: str, turn: int = 0) -> AgentStream:
+        return AgentStream(self._events(session_id, message, turn), Interrupt())
+
+    def _events(self, session_id: str, message: str, turn: int) -> Iterator[dict[str, Any]]:
         self.asked.append((message, turn))
         answer = self.answers.pop(0)
         if isinstance(answer, Exception):

@@ -13,24 +13,22 @@ import jsonschema
 import pytest
 import yaml
 
-from proxy.handlers import chat
 from tests.fixtures.agent_server import agent_server_url  # noqa: F401 (session fixture re-exported)
+from tests.proxy.paced_agent import PacedAgent, running_paced_agent
 
 OPENAPI_PATH = Path(__file__).resolve().parents[2] / "proxy" / "openapi.yaml"
 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No test sees real AWS settings, and the chat handler's shared client is rebuilt per test."""
+    """No test sees real AWS settings (each test builds its own app, so no client is shared)."""
     for name in ("ALLOWED_ORIGINS", "AGENT_RUNTIME_ARN", "CONFEE_AGENT", "AGENT_TIMEOUT_SECONDS", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-northeast-1")
-    chat.use_client(None)
     yield
-    chat.use_client(None)
 
 
 class OpenApi:
@@ -41,6 +39,11 @@ class OpenApi:
 
     def schema(self, name: str) -> dict[str, Any]:
         return {**self.document["components"]["schemas"][name], "components": self.document["components"]}
+
+    def request_schema(self, path: str) -> dict[str, Any]:
+        """The JSON request body schema of ``POST path``."""
+        ref = self.document["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        return self.schema(ref.rsplit("/", 1)[-1])
 
     def response_schema(self, path: str, method: str, status: int) -> dict[str, Any]:
         response = self.document["paths"][path][method]["responses"][str(status)]
@@ -53,10 +56,23 @@ class OpenApi:
         """Raise unless ``body`` matches the documented response for ``status``."""
         jsonschema.validate(body, self.response_schema(path, method, status))
 
+    def check_stream_event(self, event: Any) -> None:
+        """Raise unless ``event`` matches the schema documented for ``/chat/stream``'s ``data`` lines."""
+        content = self.document["paths"]["/chat/stream"]["post"]["responses"]["200"]["content"]["text/event-stream"]
+        ref = content["x-event-data-schema"]["$ref"]
+        jsonschema.validate(event, self.schema(ref.rsplit("/", 1)[-1]))
+
 
 @pytest.fixture(scope="session")
 def openapi() -> OpenApi:
     return OpenApi()
+
+
+@pytest.fixture(scope="session")
+def paced_agent() -> Iterator[PacedAgent]:
+    """One slow-writing agent (see ``paced_agent.py``) shared by the streaming tests."""
+    with running_paced_agent() as agent:
+        yield agent
 
 
 #: The stalling server answers its headers this late, then sends part of a body and nothing more.

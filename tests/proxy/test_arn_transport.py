@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from proxy.agent_client import AgentError, client_from_target, new_session_id
-from proxy.handlers import chat
+from proxy.app import create_app
 from tests.fixtures.fake_agentcore import ARN, MODELED_ERRORS, FakeAgentCore
-from tests.proxy.apigw import call, chat_body, event
+from tests.proxy.api import ROUTES, chat_body, post, sse_events
 
 QUESTION = "TypeScriptのカンファレンスある？"
 
@@ -126,64 +126,74 @@ def test_agent_error_status_becomes_runtime_client_error(fake: FakeAgentCore) ->
     assert translate_boto_error(caught.value).code == "agent_unavailable"
 
 
-# -- the Chat Lambda's own boto3 client, configured only through the environment ----------------------------------
+# -- the Chat Lambda's app, its boto3 client configured only through the environment -----------------------------
 
 
 @pytest.fixture
 def lambda_env(fake: FakeAgentCore, monkeypatch: pytest.MonkeyPatch) -> FakeAgentCore:
     monkeypatch.setenv("AGENT_RUNTIME_ARN", ARN)
     monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_AGENTCORE", fake.endpoint_url)
-    chat.use_client(None)
     return fake
 
 
 def test_lambda_answers_two_turns(lambda_env: FakeAgentCore, openapi: Any) -> None:
-    first = call(chat.handler, event(chat_body(QUESTION)))
-    assert first.status == 200, first.body
-    openapi.check("/chat", "post", 200, first.body)
-    session = first.body["session_id"]
-    second = call(chat.handler, event(chat_body("大阪だと？", session_id=session, turn=1)))
-    assert second.status == 200
+    app = create_app()
+    first = post(app, "/chat", chat_body(QUESTION))
+    assert first.status_code == 200, first.text
+    openapi.check("/chat", "post", 200, first.json())
+    session = first.json()["session_id"]
+    second = post(app, "/chat/stream", chat_body("大阪だと？", session_id=session, turn=1))
+    assert second.status_code == 200
+    events = sse_events(second.text)
+    assert events[-1]["type"] == "done" and events[-1]["session_id"] == session
     assert [r.arn for r in lambda_env.requests] == [ARN, ARN]
     assert {r.headers["X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"] for r in lambda_env.requests} == {session}
+    assert [json.loads(r.body)["stream"] for r in lambda_env.requests] == [False, True]
 
 
+@pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize("exception", sorted(EXPECTED))
-def test_lambda_maps_each_modeled_exception(lambda_env: FakeAgentCore, openapi: Any, exception: str) -> None:
+def test_lambda_maps_each_modeled_exception(
+    lambda_env: FakeAgentCore, openapi: Any, exception: str, route: str
+) -> None:
     lambda_env.fail_next(exception)
-    result = call(chat.handler, event(chat_body()))
+    result = post(create_app(), route, chat_body())
     code, status = EXPECTED[exception]
-    assert (result.status, result.body["error"]["code"]) == (status, code)
-    openapi.check("/chat", "post", status, result.body)
+    assert (result.status_code, result.json()["error"]["code"]) == (status, code)
+    openapi.check(route, "post", status, result.json())
     assert ("Retry-After" in result.headers) == (status == 429)
 
 
-def test_lambda_expired_session_is_408(lambda_env: FakeAgentCore, openapi: Any) -> None:
-    result = call(chat.handler, event(chat_body("大阪だと？", turn=1, session_id=new_session_id())))
-    assert (result.status, result.body["error"]["code"]) == (408, "session_expired")
-    openapi.check("/chat", "post", 408, result.body)
+@pytest.mark.parametrize("route", ROUTES)
+def test_lambda_expired_session_is_408(lambda_env: FakeAgentCore, openapi: Any, route: str) -> None:
+    result = post(create_app(), route, chat_body("大阪だと？", turn=1, session_id=new_session_id()))
+    assert (result.status_code, result.json()["error"]["code"]) == (408, "session_expired")
+    openapi.check(route, "post", 408, result.json())
 
 
-def test_lambda_read_timeout_is_504(lambda_env: FakeAgentCore, monkeypatch: pytest.MonkeyPatch, openapi: Any) -> None:
+@pytest.mark.parametrize("route", ROUTES)
+def test_lambda_read_timeout_is_504(
+    lambda_env: FakeAgentCore, monkeypatch: pytest.MonkeyPatch, openapi: Any, route: str
+) -> None:
     monkeypatch.setenv("AGENT_TIMEOUT_SECONDS", "0.5")
     lambda_env.stall_next(5)
-    result = call(chat.handler, event(chat_body()))
-    assert (result.status, result.body["error"]["code"]) == (504, "agent_timeout")
-    openapi.check("/chat", "post", 504, result.body)
+    result = post(create_app(), route, chat_body())
+    assert (result.status_code, result.json()["error"]["code"]) == (504, "agent_timeout")
+    openapi.check(route, "post", 504, result.json())
 
 
+@pytest.mark.parametrize("route", ROUTES)
 def test_lambda_budget_holds_when_the_body_stalls_after_late_headers(
-    headers_then_stall: str, monkeypatch: pytest.MonkeyPatch, openapi: Any
+    headers_then_stall: str, monkeypatch: pytest.MonkeyPatch, openapi: Any, route: str
 ) -> None:
     """botocore's read timeout restarts per socket read; the Lambda must still answer within its budget."""
     budget = 1.0
     monkeypatch.setenv("AGENT_RUNTIME_ARN", ARN)
     monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_AGENTCORE", headers_then_stall)
     monkeypatch.setenv("AGENT_TIMEOUT_SECONDS", str(budget))
-    chat.use_client(None)
     started = time.monotonic()
-    result = call(chat.handler, event(chat_body()))
+    result = post(create_app(), route, chat_body())
     elapsed = time.monotonic() - started
-    assert (result.status, result.body["error"]["code"]) == (504, "agent_timeout")
-    openapi.check("/chat", "post", 504, result.body)
+    assert (result.status_code, result.json()["error"]["code"]) == (504, "agent_timeout")
+    openapi.check(route, "post", 504, result.json())
     assert elapsed < budget + 0.5  # not late headers (0.8 s) + a whole fresh read timeout (1 s)

@@ -9,7 +9,7 @@ import pytest
 
 from proxy.agent_client import AgentError, client_from_target, is_valid_session_id, new_session_id
 from proxy.client.errors import STATUS_BY_CODE, error_from_object
-from proxy.client.wire import checked_stream, reply_from_body, reply_from_stream, sse_data, sse_objects
+from proxy.client.wire import checked_stream, lines_of, reply_from_body, reply_from_stream, sse_data, sse_objects
 
 SID = "s" * 40
 
@@ -32,6 +32,7 @@ def test_status_table_is_contract_2() -> None:
     assert dict(STATUS_BY_CODE) == {
         "invalid_request": 400,
         "session_expired": 408,
+        "unsupported_media_type": 415,
         "throttled": 429,
         "agent_unavailable": 503,
         "agent_timeout": 504,
@@ -56,6 +57,8 @@ def test_agent_error_defaults() -> None:
         ({"error": "Invalid JSON", "details": "Expecting value"}, 400, "invalid_request"),
         ({"error": "boom", "error_type": "ValueError"}, 200, "agent_unavailable"),
         ({"error": "slow"}, 504, "agent_timeout"),
+        # A code only the Chat API itself answers with is nonsense from an agent.
+        ({"error": {"code": "unsupported_media_type", "message": "x"}}, 200, "agent_unavailable"),
     ],
 )
 def test_error_objects(obj: dict[str, Any], status: int, code: str) -> None:
@@ -89,6 +92,20 @@ def test_sse_framing() -> None:
     with pytest.raises(AgentError) as undecodable:  # once a raw UnicodeDecodeError (a traceback in Streamlit)
         list(sse_objects([b'data: {"type": "text", "text": "\xff"}\n', b"\n"]))
     assert undecodable.value.code == "agent_unavailable"
+
+
+def test_lines_of_yields_each_line_as_soon_as_it_is_complete() -> None:
+    seen: list[bytes] = []
+
+    def chunks() -> Any:
+        for chunk in (b'data: {"a"', b": 1}\n\nda", b"ta: 2\n", b"\n", b"data: 3"):
+            seen.append(chunk)
+            yield chunk
+
+    lines = lines_of(chunks())
+    assert next(lines) == b'data: {"a": 1}\n'
+    assert len(seen) == 2  # not held back until more bytes arrive
+    assert list(lines) == [b"\n", b"data: 2\n", b"\n", b"data: 3"]
 
 
 @pytest.mark.parametrize("value", [float("inf"), float("nan"), -3.0])

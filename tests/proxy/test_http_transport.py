@@ -159,20 +159,25 @@ def test_broken_answers_map_to_contract_codes(
         server.server_close()
 
 
-def test_invoke_keeps_its_total_budget_when_the_body_stalls(headers_then_stall: str) -> None:
+@pytest.mark.parametrize("mode", ["invoke", "stream"])
+def test_the_total_budget_holds_when_the_body_stalls(headers_then_stall: str, mode: str) -> None:
     budget = 1.0
     client = client_from_target(headers_then_stall, timeout=budget)
     started = time.monotonic()
     with pytest.raises(AgentError) as caught:
-        client.invoke(new_session_id(), QUESTION)
+        if mode == "invoke":
+            client.invoke(new_session_id(), QUESTION)
+        else:
+            list(client.stream(new_session_id(), QUESTION))
     assert caught.value.code == "agent_timeout"
     assert time.monotonic() - started < budget + 0.5  # not late headers (0.8 s) + a fresh socket timeout (1 s)
 
 
-def test_non_finite_retry_after_falls_back_to_the_default() -> None:
+@pytest.mark.parametrize("route", ["/chat", "/chat/stream"])
+def test_non_finite_retry_after_falls_back_to_the_default(route: str) -> None:
     """An upstream ``Retry-After: inf`` once crashed the Chat Lambda (OverflowError) and the Streamlit notice."""
-    from proxy.handlers import chat
-    from tests.proxy.apigw import call, chat_body, event
+    from proxy.app import create_app
+    from tests.proxy.api import chat_body, post
 
     answer = (429, {"Retry-After": "inf", "Content-Type": "application/json"}, b'{"error": "busy"}')
     handler = type("Handler", (_Scripted,), {"answer": answer})
@@ -180,9 +185,13 @@ def test_non_finite_retry_after_falls_back_to_the_default() -> None:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        chat.use_client(client_from_target(f"http://127.0.0.1:{server.server_address[1]}"))
-        result = call(chat.handler, event(chat_body()))
-        assert (result.status, result.body["error"]["code"], result.headers["Retry-After"]) == (429, "throttled", "5")
+        app = create_app(client_from_target(f"http://127.0.0.1:{server.server_address[1]}"))
+        result = post(app, route, chat_body())
+        assert (result.status_code, result.json()["error"]["code"], result.headers["Retry-After"]) == (
+            429,
+            "throttled",
+            "5",
+        )
     finally:
         server.shutdown()
         server.server_close()

@@ -8,18 +8,19 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from proxy import local
 from proxy.agent_client import client_from_target, new_session_id
-from proxy.handlers import chat
-from proxy.local import make_server
+from proxy.local import create_local_app
 from tests.fixtures.agent_server import REPO_ROOT, agent_env, free_port
+from tests.fixtures.uvicorn_server import serve_asgi
+from tests.proxy.api import answer_text, sse_events
 
 
 def post_chat(port: int, body: dict[str, Any]) -> tuple[int, Any]:
@@ -81,9 +82,19 @@ def test_with_agent_runs_agent_server_and_api_together(tmp_path: Path) -> None:
         )
         assert status == 200 and body["response"].strip()
         assert body["meta"] == {"model": "offline", "source": "sample"}  # the public API drops meta.usage
+        streamed = httpx.post(
+            f"http://127.0.0.1:{api_port}/api/chat/stream",
+            json={"message": "TypeScriptのカンファレンスある？", "session_id": new_session_id()},
+            timeout=30,
+        )
+        assert streamed.headers["content-type"] == "text/event-stream; charset=utf-8"
+        assert answer_text(sse_events(streamed.text)) == body["response"]
     finally:
         process.terminate()
         process.wait(timeout=20)
+    output = process.stdout.read().decode() if process.stdout else ""
+    assert f"http://127.0.0.1:{api_port}/" in output and "/api/chat/stream" in output
+    assert "Traceback" not in output
     assert not port_is_open(agent_port)  # stopping the local API stops the agent server it started
 
 
@@ -94,19 +105,13 @@ def test_in_process_agent_is_the_default(monkeypatch: pytest.MonkeyPatch, tmp_pa
     assert "CONFEE_AGENT" not in os.environ
     client = client_from_target()
     assert client.target == "local"
-    chat.use_client(client)
-    httpd = make_server("127.0.0.1", 0, spa_dir=tmp_path)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        port = int(httpd.server_address[1])
+    with serve_asgi(create_local_app(client, spa_dir=tmp_path)) as url:
+        port = int(url.rsplit(":", 1)[1])
         sid = new_session_id()
         status, body = post_chat(port, {"message": "TypeScriptのカンファレンスある？", "session_id": sid})
         assert status == 200 and body["session_id"] == sid
         status, body = post_chat(port, {"message": "大阪だと？", "session_id": new_session_id(), "turn": 1})
         assert (status, body["error"]["code"]) == (408, "session_expired")
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def test_with_agent_on_a_taken_port_fails_clearly(capsys: pytest.CaptureFixture[str]) -> None:
@@ -117,3 +122,13 @@ def test_with_agent_on_a_taken_port_fails_clearly(capsys: pytest.CaptureFixture[
         code = local.main(["--port", "0", "--with-agent", "--agent-port", str(port)])
     assert code == 1
     assert f"port {port} on 127.0.0.1 is already in use" in capsys.readouterr().err
+
+
+def test_a_taken_api_port_fails_clearly(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = local.main(["--port", str(port), "--agent", "http://127.0.0.1:9"])
+    assert code == 1
+    assert "Confee local API:" in capsys.readouterr().err

@@ -1,57 +1,21 @@
-"""Integration: the local API server + the real agent server, over real HTTP on 127.0.0.1."""
+"""Integration: the local server (the Chat API app under /api + the SPA) on uvicorn, and the real agent server."""
 
 from __future__ import annotations
 
-import http.client
 import json
 import socket
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from proxy.agent_client import client_from_target, new_session_id
-from proxy.handlers import chat
-from proxy.local import make_server
-
-QUESTION = "TypeScriptのカンファレンスある？"
-
-
-@dataclass
-class Response:
-    status: int
-    headers: http.client.HTTPMessage
-    raw: bytes
-
-    @property
-    def json(self) -> Any:
-        return json.loads(self.raw.decode("utf-8"))
-
-
-class Api:
-    """A tiny HTTP client for the local server (one connection per request, like a browser tab might)."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-
-    def request(
-        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
-    ) -> Response:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            conn.request(method, path, body=body, headers=headers or {})
-            answer = conn.getresponse()
-            return Response(answer.status, answer.headers, answer.read())
-        finally:
-            conn.close()
-
-    def chat(self, body: Any, headers: dict[str, str] | None = None) -> Response:
-        raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
-        return self.request("POST", "/api/chat", raw, {"Content-Type": "application/json", **(headers or {})})
+from proxy.local import create_local_app
+from tests.fixtures.uvicorn_server import serve_asgi
+from tests.proxy.api import QUESTION, answer_text, sse_events
 
 
 @pytest.fixture(scope="module")
@@ -67,47 +31,46 @@ def spa_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(spa_dir: Path) -> Iterator[int]:
-    httpd = make_server("127.0.0.1", 0, spa_dir=spa_dir)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield int(httpd.server_address[1])
-    httpd.shutdown()
-    httpd.server_close()
+def base_url(spa_dir: Path, agent_server_url: str) -> Iterator[str]:
+    app = create_local_app(client_from_target(agent_server_url), spa_dir=spa_dir)
+    with serve_asgi(app) as url:
+        yield url
 
 
 @pytest.fixture
-def api(server: int, agent_server_url: str) -> Api:
-    chat.use_client(client_from_target(agent_server_url))
-    return Api(server)
+def api(base_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        yield client
 
 
-def test_health(api: Api, openapi: Any) -> None:
-    response = api.request("GET", "/api/health")
-    assert response.status == 200 and response.json == {"status": "ok"}
+def test_health(api: httpx.Client, openapi: Any) -> None:
+    response = api.get("/api/health")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
     assert response.headers["Content-Type"] == "application/json; charset=utf-8"
-    openapi.check("/health", "get", 200, response.json)
+    openapi.check("/health", "get", 200, response.json())
 
 
-def test_two_turn_conversation_keeps_context(api: Api, openapi: Any) -> None:
+def test_two_turn_conversation_keeps_context(api: httpx.Client, openapi: Any) -> None:
     sid = new_session_id()
-    first = api.chat({"message": QUESTION, "session_id": sid})
-    assert first.status == 200, first.raw
-    openapi.check("/chat", "post", 200, first.json)
-    assert first.json["session_id"] == sid
-    second = api.chat({"message": "大阪だと？", "session_id": sid, "turn": 1})
-    assert second.status == 200, second.raw
-    openapi.check("/chat", "post", 200, second.json)
-    answer = second.json["response"]
+    first = api.post("/api/chat", json={"message": QUESTION, "session_id": sid})
+    assert first.status_code == 200, first.text
+    openapi.check("/chat", "post", 200, first.json())
+    assert first.json()["session_id"] == sid
+    second = api.post("/api/chat/stream", json={"message": "大阪だと？", "session_id": sid, "turn": 1})
+    assert second.status_code == 200, second.text
+    events = sse_events(second.text)
+    answer = answer_text(events)
     assert "大阪" in answer
     assert "TypeScript" in answer  # the follow-up kept the first question's topic
+    assert events[-1]["type"] == "done" and events[-1]["session_id"] == sid
 
 
-def test_expired_session_is_408(api: Api, openapi: Any) -> None:
-    response = api.chat({"message": "大阪だと？", "session_id": new_session_id(), "turn": 1})
-    assert response.status == 408
-    assert response.json["error"]["code"] == "session_expired"
-    openapi.check("/chat", "post", 408, response.json)
+@pytest.mark.parametrize("path", ["/api/chat", "/api/chat/stream"])
+def test_expired_session_is_408(api: httpx.Client, openapi: Any, path: str) -> None:
+    response = api.post(path, json={"message": "大阪だと？", "session_id": new_session_id(), "turn": 1})
+    assert response.status_code == 408
+    assert response.json()["error"]["code"] == "session_expired"
+    openapi.check("/chat", "post", 408, response.json())
 
 
 @pytest.mark.parametrize(
@@ -125,37 +88,29 @@ def test_expired_session_is_408(api: Api, openapi: Any) -> None:
         b"\xff\xfe{}",
     ],
 )
-def test_bad_requests_are_400_json(api: Api, openapi: Any, body: bytes) -> None:
-    response = api.chat(body)
-    assert response.status == 400
+def test_bad_requests_are_400_json(api: httpx.Client, openapi: Any, body: bytes) -> None:
+    response = api.post("/api/chat", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
     assert response.headers["Content-Type"] == "application/json; charset=utf-8"
-    assert response.json["error"]["code"] == "invalid_request"
-    openapi.check("/chat", "post", 400, response.json)
+    assert response.json()["error"]["code"] == "invalid_request"
+    openapi.check("/chat", "post", 400, response.json())
 
 
-def test_oversized_upload_is_refused_unread(api: Api) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", api.port, timeout=10)
-    try:
-        conn.putrequest("POST", "/api/chat")
-        conn.putheader("Content-Type", "application/json")
-        conn.putheader("Content-Length", str(50 * 1024 * 1024))
-        conn.endheaders()  # the body never comes: the server must answer without waiting for it
-        answer = conn.getresponse()
-        assert answer.status == 413
-        assert json.loads(answer.read())["error"]["code"] == "invalid_request"
-    finally:
-        conn.close()
+def test_chunked_bodies_are_read_too(api: httpx.Client) -> None:
+    body = json.dumps({"message": QUESTION, "session_id": new_session_id()}, ensure_ascii=False).encode()
+    response = api.post("/api/chat", content=iter([body[:10], body[10:]]), headers={"Content-Type": "application/json"})
+    assert response.status_code == 200
 
 
-def test_concurrent_sessions_stay_isolated(api: Api) -> None:
+def test_concurrent_sessions_stay_isolated(api: httpx.Client) -> None:
     topics = ["TypeScript", "Rust", "Python", "Go"]
 
     def converse(topic: str) -> tuple[str, str]:
         sid = new_session_id()
-        first = api.chat({"message": f"{topic}の勉強会ある？", "session_id": sid})
-        second = api.chat({"message": "東京だと？", "session_id": sid, "turn": 1})
-        assert (first.status, second.status) == (200, 200)
-        return topic, second.json["response"]
+        first = api.post("/api/chat/stream", json={"message": f"{topic}の勉強会ある？", "session_id": sid})
+        second = api.post("/api/chat", json={"message": "東京だと？", "session_id": sid, "turn": 1})
+        assert (first.status_code, second.status_code) == (200, 200)
+        return topic, second.json()["response"]
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(converse, topics))
@@ -164,21 +119,22 @@ def test_concurrent_sessions_stay_isolated(api: Api) -> None:
         assert not any(other in answer for other in topics if other != topic), (topic, answer[:300])
 
 
-def test_cors(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cors(api: httpx.Client, monkeypatch: pytest.MonkeyPatch) -> None:
     origin = {"Origin": "http://localhost:5173"}
-    assert api.request("OPTIONS", "/api/chat", headers=origin).status == 405
-    assert "Access-Control-Allow-Origin" not in api.request("GET", "/api/health", headers=origin).headers
+    assert api.options("/api/chat", headers=origin).status_code == 405
+    assert "Access-Control-Allow-Origin" not in api.get("/api/health", headers=origin).headers
     monkeypatch.setenv("ALLOWED_ORIGINS", "http://localhost:5173")
-    preflight = api.request("OPTIONS", "/api/chat", headers={**origin, "Access-Control-Request-Method": "POST"})
-    assert preflight.status == 204
-    assert preflight.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
-    response = api.chat({"message": "", "session_id": "a" * 40}, headers=origin)
+    for path in ("/api/chat", "/api/chat/stream"):
+        preflight = api.options(path, headers={**origin, "Access-Control-Request-Method": "POST"})
+        assert preflight.status_code == 204
+        assert preflight.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
+    response = api.post("/api/chat", json={"message": "", "session_id": "a" * 40}, headers=origin)
     assert response.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
 
 
-def test_unknown_api_path_is_json_404(api: Api) -> None:
-    response = api.request("GET", "/api/nothing")
-    assert response.status == 404 and "error" in response.json
+def test_unknown_api_path_is_json_404(api: httpx.Client) -> None:
+    response = api.get("/api/nothing")
+    assert response.status_code == 404 and "error" in response.json()
 
 
 @pytest.mark.parametrize(
@@ -194,25 +150,47 @@ def test_unknown_api_path_is_json_404(api: Api) -> None:
         ("/%2e%2e/secret.txt", 404, None, b""),
     ],
 )
-def test_spa_is_served(api: Api, path: str, status: int, content_type: str | None, marker: bytes) -> None:
-    response = api.request("GET", path)
-    assert response.status == status
-    assert b"outside the build" not in response.raw
+def test_spa_is_served(base_url: str, path: str, status: int, content_type: str | None, marker: bytes) -> None:
+    port = int(base_url.rsplit(":", 1)[1])
+    response = _raw(port, f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    head, _, body = response.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 %d " % status), head
+    assert b"outside the build" not in body
     if content_type:
-        assert response.headers["Content-Type"] == content_type
-        assert marker in response.raw
+        assert f"content-type: {content_type}".encode() in head.lower()
+        assert marker in body
 
 
-def test_spa_cache_headers(api: Api) -> None:
-    assert api.request("GET", "/").headers["Cache-Control"] == "no-cache"
-    assert "immutable" in api.request("GET", "/assets/index-abc123.js").headers["Cache-Control"]
+def test_spa_cache_headers_and_methods(api: httpx.Client) -> None:
+    assert api.get("/").headers["Cache-Control"] == "no-cache"
+    assert "immutable" in api.get("/assets/index-abc123.js").headers["Cache-Control"]
+    assert api.head("/").status_code == 200
+    refused = api.post("/index.html", content=b"x")
+    assert (refused.status_code, refused.headers["Allow"]) == (405, "GET, HEAD")
 
 
-def _exchange(port: int, data: bytes) -> bytes:
+def test_a_body_is_never_taken_for_a_request(base_url: str) -> None:
+    """A body the server does not read must not be parsed as the next request on a kept-alive connection."""
+    port = int(base_url.rsplit(":", 1)[1])
+    smuggled = b"GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n"
+    head = b"POST /index.html HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(smuggled)
+    received = _raw(port, head + smuggled)
+    assert received.startswith(b"HTTP/1.1 405 ")
+    assert received.count(b"HTTP/1.1") == 1  # nothing answered the bytes of the body
+
+
+def test_without_a_build_the_spa_paths_say_so(agent_server_url: str, tmp_path: Path) -> None:
+    with serve_asgi(create_local_app(client_from_target(agent_server_url), spa_dir=tmp_path)) as url:
+        response = httpx.get(f"{url}/")
+        assert response.status_code == 404 and "/api/chat/stream" in response.text
+        assert httpx.get(f"{url}/api/health").status_code == 200
+
+
+def _raw(port: int, data: bytes) -> bytes:
     """Send raw bytes on one connection and read until the server closes it (or goes quiet)."""
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         sock.sendall(data)
-        sock.settimeout(2)
+        sock.settimeout(1)
         received = b""
         try:
             while chunk := sock.recv(65536):
@@ -220,24 +198,3 @@ def _exchange(port: int, data: bytes) -> bytes:
         except TimeoutError:
             pass
     return received
-
-
-@pytest.mark.parametrize(
-    ("method", "path", "framing", "status"),
-    [("POST", "/api/chat", "chunked", 411), ("POST", "/index.html", "length", 405)],
-)
-def test_an_unread_body_closes_the_connection(server: int, method: str, path: str, framing: str, status: int) -> None:
-    """A body the server does not read must not be parsed as the next request on a kept-alive connection."""
-    body = b'{"message": "TS", "session_id": "x"}'
-    if framing == "chunked":
-        head = f"{method} {path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
-        framed = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
-    else:
-        head = f"{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n\r\n".encode()
-        framed = body
-    follow_up = b"GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n"
-    received = _exchange(server, head + framed + follow_up)
-    first, _, rest = received.partition(b"\r\n\r\n")
-    assert first.startswith(b"HTTP/1.1 %d " % status)
-    assert b"\r\nConnection: close" in first
-    assert b"HTTP/1.1" not in rest and b"<html" not in rest.lower()  # nothing answered the stray bytes

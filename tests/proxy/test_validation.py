@@ -1,4 +1,4 @@
-"""Request validation (400 rows of Contract 2), CORS, methods and the health handler."""
+"""Request rules of both POST routes (the 400 and 415 rows of Contract 2), through the app in process."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from typing import Any
 import jsonschema
 import pytest
 
+from proxy.api.validation import MAX_BODY_BYTES
+from proxy.app import create_app
 from proxy.client import AgentReply
-from proxy.handlers import chat, health
-from proxy.handlers.validation import MAX_BODY_BYTES
-from tests.proxy.apigw import SESSION, call, chat_body, event
+from proxy.client.stream import AgentStream, Interrupt, StreamEvent
+from tests.proxy.api import ROUTES, SESSION, call, chat_body, post, sse_events
 
 
 class RecordingClient:
-    """Answers every question; remembers what it was asked."""
+    """An agent that answers every question at once and remembers what it was asked."""
 
     target, label = "local", "recording"
 
@@ -24,74 +25,121 @@ class RecordingClient:
 
     def invoke(self, session_id: str, message: str, turn: int = 0) -> AgentReply:
         self.calls.append((session_id, message, turn))
-        return AgentReply("回答", session_id, [], {})
+        return AgentReply("回答", session_id, [], {"model": "offline", "source": "sample"})
 
-    def stream(self, *args: Any) -> Any:
-        raise NotImplementedError
+    def stream(self, session_id: str, message: str, turn: int = 0) -> AgentStream:
+        self.calls.append((session_id, message, turn))
+        done: StreamEvent = {"type": "done", "session_id": session_id, "events": [], "meta": {}}
+        return AgentStream(iter([{"type": "text", "text": "回答"}, done]), Interrupt())
 
 
 @pytest.fixture
 def client() -> RecordingClient:
-    recording = RecordingClient()
-    chat.use_client(recording)
-    return recording
+    return RecordingClient()
 
 
-BAD_BODIES: list[tuple[str, dict[str, Any]]] = [
-    ("malformed JSON", {"raw": '{"message": "TS", "session_id": '}),
-    ("not an object", {"raw": '["TypeScript"]'}),
-    ("empty body", {"raw": ""}),
-    ("no body", {}),
-    ("missing message", {"body": {"session_id": SESSION}}),
-    ("message not a string", {"body": chat_body(message=123)}),  # type: ignore[arg-type]
-    ("message null", {"body": chat_body(message=None)}),  # type: ignore[arg-type]
-    ("empty message", {"body": chat_body(message="")}),
-    ("whitespace message", {"body": chat_body(message=" \n\t　")}),
-    ("oversized message", {"body": chat_body(message="あ" * 2001)}),
-    ("missing session", {"body": {"message": "TS"}}),
-    ("session too short", {"body": chat_body(session_id="a" * 32)}),
-    ("session too long", {"body": chat_body(session_id="a" * 257)}),
-    ("session leading dash", {"body": chat_body(session_id="-" + "a" * 40)}),
-    ("session bad character", {"body": chat_body(session_id="a" * 40 + "/x")}),
-    ("session not a string", {"body": chat_body(session_id=12345678901234567890123456789012345)}),  # type: ignore[arg-type]
-    ("turn negative", {"body": chat_body(turn=-1)}),
-    ("turn bool", {"body": chat_body(turn=True)}),
-    ("turn string", {"body": chat_body(turn="1")}),
-    ("turn float", {"body": chat_body(turn=1.5)}),
-    ("unknown field", {"body": chat_body(admin=True)}),
-    ("not UTF-8", {"raw": "gA==", "b64": True}),
-    ("bad base64", {"raw": "***", "b64": True}),
-    ("huge body", {"raw": json.dumps(chat_body(message="a" * 2000, pad="x" * MAX_BODY_BYTES))}),
+@pytest.fixture
+def app(client: RecordingClient) -> Any:
+    return create_app(client)
+
+
+BAD_BODIES: list[tuple[str, bytes]] = [
+    ("malformed JSON", b'{"message": "TS", "session_id": '),
+    ("not an object", b'["TypeScript"]'),
+    ("null", b"null"),
+    ("empty body", b""),
+    ("missing message", json.dumps({"session_id": SESSION}).encode()),
+    ("message not a string", json.dumps(chat_body(message=123)).encode()),
+    ("message null", json.dumps(chat_body(message=None)).encode()),
+    ("empty message", json.dumps(chat_body(message="")).encode()),
+    ("whitespace message", json.dumps(chat_body(message=" \n\t　")).encode()),
+    ("oversized message", json.dumps(chat_body(message="あ" * 2001)).encode()),
+    ("missing session", json.dumps({"message": "TS"}).encode()),
+    ("session too short", json.dumps(chat_body(session_id="a" * 32)).encode()),
+    ("session too long", json.dumps(chat_body(session_id="a" * 257)).encode()),
+    ("session leading dash", json.dumps(chat_body(session_id="-" + "a" * 40)).encode()),
+    ("session bad character", json.dumps(chat_body(session_id="a" * 40 + "/x")).encode()),
+    ("session not a string", json.dumps(chat_body(session_id=12345678901234567890123456789012345)).encode()),
+    ("turn negative", json.dumps(chat_body(turn=-1)).encode()),
+    ("turn bool", json.dumps(chat_body(turn=True)).encode()),
+    ("turn string", json.dumps(chat_body(turn="1")).encode()),
+    ("turn float", json.dumps(chat_body(turn=1.5)).encode()),
+    ("unknown field", json.dumps(chat_body(admin=True)).encode()),
+    ("not UTF-8", b"\xff\xfe{}"),
+    ("huge body", json.dumps(chat_body(message="a" * 2000, pad="x" * MAX_BODY_BYTES)).encode()),
     # A JSON escape for half a surrogate pair is valid JSON but no UTF-8 text: once a 503 with an ERROR log.
-    ("lone surrogate", {"raw": json.dumps(chat_body(message="TS\ud800"))}),  # sent as the escape \\ud800
+    ("lone surrogate", json.dumps(chat_body(message="TS\ud800")).encode()),  # sent as the escape \\ud800
     # Deep nesting makes the JSON parser raise RecursionError, not ValueError: once a 503 with an ERROR log.
-    ("deeply nested", {"raw": "[" * 5000}),
+    ("deeply nested", b"[" * 5000),
 ]
 
 
-@pytest.mark.parametrize(("case", "kwargs"), BAD_BODIES, ids=[case for case, _ in BAD_BODIES])
-def test_bad_requests_are_400_json(client: RecordingClient, openapi: Any, case: str, kwargs: dict[str, Any]) -> None:
-    result = call(chat.handler, event(kwargs.get("body"), raw=kwargs.get("raw"), b64=kwargs.get("b64", False)))
-    assert result.status == 400, case
-    assert result.body["error"]["code"] == "invalid_request"
-    openapi.check("/chat", "post", 400, result.body)
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize(("case", "raw"), BAD_BODIES, ids=[case for case, _ in BAD_BODIES])
+def test_bad_requests_are_400_json(
+    app: Any, client: RecordingClient, openapi: Any, route: str, case: str, raw: bytes
+) -> None:
+    response = call(app, "POST", route, content=raw, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, case
+    assert response.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json()["error"]["code"] == "invalid_request"
+    openapi.check(route, "post", 400, response.json())
     assert client.calls == []  # the agent is never bothered with a bad request
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize(
+    "content_type",
+    [None, "text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data"],
+)
+def test_non_json_content_types_are_415(
+    app: Any, client: RecordingClient, openapi: Any, route: str, content_type: str | None
+) -> None:
+    """CORS-simple requests (any web page can make its visitors send them) never reach the agent."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = call(app, "POST", route, content=json.dumps(chat_body()), headers=headers)
+    assert response.status_code == 415
+    assert response.json() == {
+        "error": {"code": "unsupported_media_type", "message": "Content-Type は application/json にしてください。"}
+    }
+    openapi.check(route, "post", 415, response.json())
+    assert client.calls == []
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("content_type", ["application/json; charset=utf-8", "Application/JSON"])
+def test_json_content_type_parameters_are_accepted(
+    app: Any, client: RecordingClient, route: str, content_type: str
+) -> None:
+    response = call(app, "POST", route, content=json.dumps(chat_body()), headers={"Content-Type": content_type})
+    assert response.status_code == 200
+    assert len(client.calls) == 1
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_415_comes_before_the_size_cap(app: Any, route: str) -> None:
+    response = call(app, "POST", route, content=b"x" * (MAX_BODY_BYTES + 1), headers={"Content-Type": "text/plain"})
+    assert response.status_code == 415
 
 
 @pytest.mark.parametrize(
     ("message", "sent"),
     [("  大阪だと？  ", "大阪だと？"), ("あ" * 2000, "あ" * 2000), (" " * 50 + "x" + " " * 50, "x")],
 )
-def test_boundaries_accepted_and_trimmed(client: RecordingClient, message: str, sent: str) -> None:
+@pytest.mark.parametrize("route", ROUTES)
+def test_boundaries_accepted_and_trimmed(
+    app: Any, client: RecordingClient, route: str, message: str, sent: str
+) -> None:
     session = "A" + "b_-" * 85  # 256 characters
-    result = call(chat.handler, event(chat_body(message=message, session_id=session, turn=0)))
-    assert result.status == 200
+    response = post(app, route, chat_body(message=message, session_id=session, turn=0))
+    assert response.status_code == 200
     assert client.calls == [(session, sent, 0)]
 
 
-def test_turn_defaults_to_zero(client: RecordingClient) -> None:
-    call(chat.handler, event({"message": "TS", "session_id": "x" * 33}))
-    assert client.calls == [("x" * 33, "TS", 0)]
+def test_turn_defaults_to_zero(app: Any, client: RecordingClient) -> None:
+    post(app, "/chat", {"message": "TS", "session_id": "x" * 33})
+    post(app, "/chat/stream", {"message": "TS", "session_id": "y" * 33})
+    assert client.calls == [("x" * 33, "TS", 0), ("y" * 33, "TS", 0)]
 
 
 @pytest.mark.parametrize(
@@ -111,74 +159,21 @@ def test_turn_defaults_to_zero(client: RecordingClient) -> None:
         {"session_id": SESSION},
     ],
 )
-def test_openapi_request_schema_agrees_with_the_handler(client: RecordingClient, openapi: Any, body: Any) -> None:
+@pytest.mark.parametrize("route", ROUTES)
+def test_openapi_request_schema_agrees_with_the_app(app: Any, openapi: Any, route: str, body: Any) -> None:
     """API Gateway validates with the OpenAPI schema first; both must draw the same line."""
     try:
-        jsonschema.validate(body, openapi.schema("ChatRequest"))
+        jsonschema.validate(body, openapi.request_schema(route))
         schema_ok = True
     except jsonschema.ValidationError:
         schema_ok = False
-    assert schema_ok == (call(chat.handler, event(body)).status == 200)
+    assert schema_ok == (post(app, route, body).status_code == 200)
 
 
-def test_cors_headers_only_for_configured_origins(client: RecordingClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    origin = {"Origin": "http://localhost:5173"}
-    assert "Access-Control-Allow-Origin" not in call(chat.handler, event(chat_body(), headers=origin)).headers
-    monkeypatch.setenv("ALLOWED_ORIGINS", "https://confee.example, http://localhost:5173/")
-    allowed = call(chat.handler, event(chat_body(), headers=origin))
-    assert allowed.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
-    assert allowed.headers["Vary"] == "Origin"
-    other = call(chat.handler, event(chat_body(), headers={"origin": "https://evil.example"}))
-    assert "Access-Control-Allow-Origin" not in other.headers
-    error = call(chat.handler, event(raw="{", headers=origin))
-    assert error.status == 400 and error.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
-
-
-def test_vary_origin_on_every_response_once_origins_are_configured(
-    client: RecordingClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The answer depends on Origin whether or not it is allowed, so a cache must key on it either way."""
-    assert "Vary" not in call(chat.handler, event(chat_body(), headers={"Origin": "https://evil.example"})).headers
-    monkeypatch.setenv("ALLOWED_ORIGINS", "https://confee.example")
-    for origin, allowed in (("https://evil.example", None), (None, None), ("https://confee.example", True)):
-        result = call(chat.handler, event(chat_body(), headers={"Origin": origin} if origin else {}))
-        assert result.headers["Vary"] == "Origin", origin
-        assert result.headers.get("Access-Control-Allow-Origin") == (origin if allowed else None)
-    assert call(health.handler, event(method="GET", path="/health")).headers["Vary"] == "Origin"
-
-
-def test_preflight_only_when_configured(client: RecordingClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    preflight = event(method="OPTIONS", headers={"Origin": "https://confee.example"})
-    assert call(chat.handler, preflight).status == 405
-    monkeypatch.setenv("ALLOWED_ORIGINS", "https://confee.example")
-    result = chat.handler(preflight, None)
-    assert result["statusCode"] == 204
-    assert result["headers"]["Access-Control-Allow-Origin"] == "https://confee.example"
-    assert "POST" in result["headers"]["Access-Control-Allow-Methods"]
-    assert result["headers"]["Access-Control-Allow-Headers"] == "Content-Type"
-    assert call(chat.handler, event(method="OPTIONS", headers={"Origin": "https://evil.example"})).status == 405
-    assert client.calls == []
-
-
-def test_wrong_method_is_405_json(client: RecordingClient, openapi: Any) -> None:
-    result = call(chat.handler, event(method="GET"))
-    assert result.status == 405 and result.headers["Allow"] == "POST"
-    openapi.check("/chat", "post", 405, result.body)
-
-
-def test_health(openapi: Any) -> None:
-    result = call(health.handler, event(method="GET", path="/health"))
-    assert (result.status, result.body) == (200, {"status": "ok"})
-    openapi.check("/health", "get", 200, result.body)
-    assert call(health.handler, event(method="POST", path="/health")).status == 405
-
-
-def test_http_api_v2_events_work_too(client: RecordingClient) -> None:
-    v2 = {
-        "version": "2.0",
-        "requestContext": {"http": {"method": "POST"}, "requestId": "r1"},
-        "headers": {"content-type": "application/json"},
-        "body": json.dumps(chat_body()),
-        "isBase64Encoded": False,
-    }
-    assert call(chat.handler, v2).status == 200
+def test_stream_answers_the_recording_agent(app: Any) -> None:
+    response = post(app, "/chat/stream", chat_body())
+    assert response.headers["Content-Type"] == "text/event-stream; charset=utf-8"
+    assert sse_events(response.text) == [
+        {"type": "text", "text": "回答"},
+        {"type": "done", "session_id": SESSION, "events": [], "meta": {}},
+    ]

@@ -1,11 +1,21 @@
-/** The Chat API client: one function, every failure turned into an `ApiError` at this boundary. */
+/**
+ * The Chat API client: `POST {base}/chat/stream`, read as server-sent events while the answer is written.
+ * Every failure becomes an `ApiError` at this boundary, before the first byte (HTTP status + JSON body) and
+ * after it (an SSE `error` event, a cut connection, silence).
+ */
 
 import { API_BASE, REQUEST_TIMEOUT_MS } from "../config";
-import { parseEvents } from "./events";
 import { parseRetryAfter } from "./retryAfter";
-import { SERVER_ERROR_CODES, type ApiErrorCode, type ChatReply, type ChatRequest } from "./types";
+import { SseDecoder } from "./sse";
+import {
+  SERVER_ERROR_CODES,
+  type ApiErrorCode,
+  type ChatDone,
+  type ChatRequest,
+  type ChatStreamEvent,
+} from "./types";
 
-export type { ApiErrorCode, ChatEvent, ChatReply, ChatRequest } from "./types";
+export type { ApiErrorCode, ChatDone, ChatRequest, ChatStreamEvent } from "./types";
 
 /** A failed chat request; `status` is 0 when no HTTP response arrived. */
 export class ApiError extends Error {
@@ -23,9 +33,12 @@ export class ApiError extends Error {
   }
 }
 
-export interface PostChatOptions {
-  /** Aborts the request (for example when the user starts a new conversation); rejects with code "aborted". */
+export interface StreamChatOptions {
+  /** Called with each piece of the answer's Markdown, in order, as it arrives. */
+  onText: (text: string) => void;
+  /** Aborts the request (停止, 新しい会話); rejects with code "aborted" and the server cancels the turn. */
   signal?: AbortSignal;
+  /** Longest silence (no byte, not even a keep-alive) before giving up with code "timeout". */
   timeoutMs?: number;
   baseUrl?: string;
   fetchImpl?: typeof fetch;
@@ -50,6 +63,10 @@ function codeForStatus(status: number): ApiErrorCode {
   }
 }
 
+function serverCode(code: unknown): ApiErrorCode | null {
+  return typeof code === "string" && SERVER_ERROR_CODES.has(code as ApiErrorCode) ? (code as ApiErrorCode) : null;
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -64,74 +81,131 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-function errorFromResponse(response: Response, body: unknown): ApiError {
+/** A non-2xx response as an `ApiError`: the body's code when it is one of ours, otherwise one for the status. */
+export function errorFromResponse(response: Response, body: unknown): ApiError {
   const retryAfter = parseRetryAfter(response.headers.get("Retry-After"));
   const detail = isObject(body) && isObject(body.error) ? body.error : null;
-  const bodyCode = detail !== null && typeof detail.code === "string" ? detail.code : null;
-  const code =
-    bodyCode !== null && SERVER_ERROR_CODES.has(bodyCode as ApiErrorCode)
-      ? (bodyCode as ApiErrorCode)
-      : codeForStatus(response.status);
+  const code = serverCode(detail?.code) ?? codeForStatus(response.status);
   const message =
     detail !== null && typeof detail.message === "string" ? detail.message : `HTTP ${response.status}`;
   return new ApiError(response.status, code, message, retryAfter);
 }
 
-function parseReply(body: unknown, fallbackSessionId: string): ChatReply | null {
-  if (!isObject(body) || typeof body.response !== "string") {
+/** One SSE `data` payload as a stream event; null for anything else (unknown types, broken JSON). */
+export function parseStreamEvent(data: string): ChatStreamEvent | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(data) as unknown;
+  } catch {
     return null;
   }
-  return {
-    response: body.response,
-    sessionId: typeof body.session_id === "string" ? body.session_id : fallbackSessionId,
-    events: parseEvents(body.events),
-  };
+  if (!isObject(value)) {
+    return null;
+  }
+  switch (value.type) {
+    case "text":
+      return typeof value.text === "string" ? { type: "text", text: value.text } : null;
+    case "done": {
+      const events = Array.isArray(value.events) ? value.events : [];
+      const eventUrls = events.flatMap((event: unknown) =>
+        isObject(event) && typeof event.url === "string" && event.url !== "" ? [event.url] : [],
+      );
+      const source = isObject(value.meta) && typeof value.meta.source === "string" ? value.meta.source : null;
+      const sessionId = typeof value.session_id === "string" ? value.session_id : null;
+      return { type: "done", sessionId, eventUrls, source };
+    }
+    case "error":
+      return {
+        type: "error",
+        code: typeof value.code === "string" ? value.code : "",
+        message: typeof value.message === "string" ? value.message : "",
+      };
+    default:
+      return null;
+  }
 }
 
-/** `POST {base}/chat`; resolves with the answer or rejects with an `ApiError` (never anything else). */
-export async function postChat(request: ChatRequest, options: PostChatOptions = {}): Promise<ChatReply> {
-  const { signal, timeoutMs = REQUEST_TIMEOUT_MS, baseUrl = API_BASE, fetchImpl = globalThis.fetch } = options;
+function isEventStream(response: Response): boolean {
+  return (response.headers.get("Content-Type") ?? "").toLowerCase().startsWith("text/event-stream");
+}
+
+/**
+ * `POST {base}/chat/stream`: calls `onText` with each piece of the answer and resolves at the `done` event,
+ * or rejects with an `ApiError` (never anything else).
+ */
+export async function streamChat(request: ChatRequest, options: StreamChatOptions): Promise<ChatDone> {
+  const { onText, signal, timeoutMs = REQUEST_TIMEOUT_MS, baseUrl = API_BASE, fetchImpl = globalThis.fetch } = options;
   const controller = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const armTimer = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+  };
   const onAbort = (): void => controller.abort();
   signal?.addEventListener("abort", onAbort);
   if (signal?.aborted) {
     controller.abort();
   }
+  let status = 0;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   try {
-    const response = await fetchImpl(`${baseUrl}/chat`, {
+    armTimer();
+    const response = await fetchImpl(`${baseUrl}/chat/stream`, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
       body: JSON.stringify(request),
       signal: controller.signal,
       credentials: "same-origin",
+      cache: "no-store",
     });
-    const body = await readJson(response);
     if (!response.ok) {
-      throw errorFromResponse(response, body);
+      throw errorFromResponse(response, await readJson(response));
     }
-    const reply = parseReply(body, request.session_id);
-    if (reply === null) {
-      throw new ApiError(response.status, "bad_response", "The answer was not a Chat API reply.");
+    if (!isEventStream(response) || response.body === null) {
+      throw new ApiError(response.status, "bad_response", "The answer was not an event stream.");
     }
-    return reply;
+    status = response.status;
+    reader = response.body.getReader();
+    const decoder = new SseDecoder();
+    for (;;) {
+      armTimer();
+      const chunk = await reader.read();
+      const messages = chunk.done ? decoder.end() : decoder.push(chunk.value);
+      for (const message of messages) {
+        const event = parseStreamEvent(message.data);
+        if (event?.type === "text") {
+          onText(event.text);
+        } else if (event?.type === "done") {
+          return { sessionId: event.sessionId ?? request.session_id, eventUrls: event.eventUrls, source: event.source };
+        } else if (event?.type === "error") {
+          throw new ApiError(status, serverCode(event.code) ?? "http_error", event.message);
+        }
+      }
+      if (chunk.done) {
+        reader = null;
+        throw new ApiError(status, "stream_interrupted", "The stream ended before its done event.");
+      }
+    }
   } catch (error) {
     if (error instanceof ApiError) {
       throw error;
     }
     if (timedOut) {
-      throw new ApiError(0, "timeout", `No answer within ${timeoutMs} ms.`);
+      throw new ApiError(status, "timeout", `Nothing arrived for ${timeoutMs} ms.`);
     }
     if (controller.signal.aborted) {
-      throw new ApiError(0, "aborted", "The request was cancelled.");
+      throw new ApiError(status, "aborted", "The request was cancelled.");
     }
-    throw new ApiError(0, "network_error", error instanceof Error ? error.message : "Network failure.");
+    const detail = error instanceof Error ? error.message : "Network failure.";
+    throw new ApiError(status, status === 0 ? "network_error" : "stream_interrupted", detail);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener("abort", onAbort);
+    // After done or an error event nothing more is read: release the connection.
+    reader?.cancel().catch(() => undefined);
   }
 }

@@ -1,6 +1,6 @@
-/** Wire types of the Chat API (DESIGN.md Contract 2) and the shapes the UI works with. */
+/** Wire types of the Chat API (DESIGN.md Contract 2, streamed as Contract 1's events) and what the UI gets. */
 
-/** `POST /chat` request body. */
+/** `POST /chat/stream` request body (the same as `POST /chat`). */
 export interface ChatRequest {
   message: string;
   session_id: string;
@@ -17,11 +17,12 @@ export type ApiErrorCode =
   | "agent_timeout"
   | "timeout"
   | "network_error"
+  | "stream_interrupted"
   | "bad_response"
   | "http_error"
   | "aborted";
 
-/** Codes the server may put in `{"error": {"code": ...}}`. */
+/** Codes the server may put in `{"error": {"code": ...}}` or in an SSE `error` event. */
 export const SERVER_ERROR_CODES: ReadonlySet<ApiErrorCode> = new Set<ApiErrorCode>([
   "invalid_request",
   "session_expired",
@@ -30,30 +31,17 @@ export const SERVER_ERROR_CODES: ReadonlySet<ApiErrorCode> = new Set<ApiErrorCod
   "agent_timeout",
 ]);
 
-/** One event card, normalised from the agent's compact event (every field but the title is optional). */
-export interface ChatEvent {
-  id: string;
-  title: string;
-  url: string | null;
-  date: string | null;
-  startedAt: string | null;
-  place: string | null;
-  prefecture: string | null;
-  online: boolean;
-  accepted: number | null;
-  limit: number | null;
-  waiting: number | null;
-  openStatus: string | null;
-  /** The agent's status (`open`, `full`, `preopen`, `closed`) and its one wording for it. */
-  status: string | null;
-  statusLabel: string | null;
-  catchPhrase: string | null;
-}
+/** One SSE event of the answer stream, as the client understands it. */
+export type ChatStreamEvent =
+  | { type: "text"; text: string }
+  | { type: "done"; sessionId: string | null; eventUrls: string[]; source: string | null }
+  | { type: "error"; code: string; message: string };
 
-/** A successful answer. */
-export interface ChatReply {
-  /** Markdown; rendered without raw HTML. */
-  response: string;
+/** The end of a streamed answer (its text arrived through `onText`). */
+export interface ChatDone {
   sessionId: string;
-  events: ChatEvent[];
+  /** URLs of the events the answer shows (the `done` event's `events`). */
+  eventUrls: string[];
+  /** `meta.source`: where the events came from ("sample" for the bundled catalogue), when the API says. */
+  source: string | null;
 }

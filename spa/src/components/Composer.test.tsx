@@ -5,9 +5,16 @@ import { useState } from "react";
 import { describe, expect, it, vi } from "vitest";
 import { Composer } from "./Composer";
 
-function Harness({ onSend, busy = false, initial = "" }: { onSend: (text: string) => void; busy?: boolean; initial?: string }) {
+interface HarnessProps {
+  onSend: (text: string) => void;
+  busy?: boolean;
+  initial?: string;
+  onStop?: () => void;
+}
+
+function Harness({ onSend, busy = false, initial = "", onStop }: HarnessProps) {
   const [value, setValue] = useState(initial);
-  return <Composer value={value} onChange={setValue} onSend={onSend} busy={busy} />;
+  return <Composer value={value} onChange={setValue} onSend={onSend} busy={busy} onStop={onStop} />;
 }
 
 describe("Composer", () => {
@@ -62,7 +69,20 @@ describe("Composer", () => {
     expect(input).toBeEnabled();
     fireEvent.keyDown(input, { key: "Enter" });
     expect(onSend).not.toHaveBeenCalled();
-    expect(screen.getByText("回答を待っています…")).toBeInTheDocument();
+  });
+
+  it("offers 停止 instead of 送信 while an answer is on its way, and typing goes on", async () => {
+    const onSend = vi.fn();
+    const onStop = vi.fn();
+    render(<Harness onSend={onSend} busy onStop={onStop} />);
+    expect(screen.queryByRole("button", { name: "送信" })).toBeNull();
+    expect(screen.getByText("回答中です。「停止」で中断できます")).toBeInTheDocument();
+    await userEvent.type(screen.getByRole("textbox"), "次の質問{Enter}");
+    expect(screen.getByRole("textbox")).toHaveValue("次の質問");
+    expect(onSend).not.toHaveBeenCalled();
+    expect(onStop).not.toHaveBeenCalled(); // Enter never stops an answer
+    await userEvent.click(screen.getByRole("button", { name: "停止" }));
+    expect(onStop).toHaveBeenCalledTimes(1);
   });
 
   it("refuses messages over 2000 characters and says why", () => {

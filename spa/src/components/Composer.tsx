@@ -1,4 +1,7 @@
-/** The message box: Enter sends, Shift+Enter adds a line, and Enter while an IME is composing is left alone. */
+/**
+ * The message box: Enter sends, Shift+Enter adds a line, and Enter while an IME is composing is left alone.
+ * While an answer is on its way, 「停止」 takes the place of 「送信」.
+ */
 
 import { useRef, type FormEvent, type KeyboardEvent, type Ref } from "react";
 import { MAX_MESSAGE_CHARS } from "../config";
@@ -9,13 +12,15 @@ interface ComposerProps {
   onSend: (text: string) => void;
   /** True while sending must wait (an answer is pending, or a Retry-After runs); typing is never blocked. */
   busy: boolean;
+  /** Given while an answer is on its way: 「停止」 replaces 「送信」 and calls it. */
+  onStop?: (() => void) | undefined;
   ref?: Ref<HTMLTextAreaElement>;
 }
 
 /** Show the counter only when it starts to matter. */
 const COUNTER_FROM = MAX_MESSAGE_CHARS - 200;
 
-export function Composer({ value, onChange, onSend, busy, ref }: ComposerProps) {
+export function Composer({ value, onChange, onSend, busy, onStop, ref }: ComposerProps) {
   const composing = useRef(false);
   const length = value.trim().length;
   const tooLong = length > MAX_MESSAGE_CHARS;
@@ -66,17 +71,24 @@ export function Composer({ value, onChange, onSend, busy, ref }: ComposerProps) 
           aria-invalid={tooLong}
           enterKeyHint="send"
         />
-        <button type="submit" className="send-button" disabled={!canSend} aria-label="送信">
-          送信
-        </button>
+        {/* Keyed: two different buttons in the same place, never one node that changes its meaning under the pointer. */}
+        {onStop !== undefined ? (
+          <button key="stop" type="button" className="send-button stop-button" onClick={onStop}>
+            停止
+          </button>
+        ) : (
+          <button key="send" type="submit" className="send-button" disabled={!canSend}>
+            送信
+          </button>
+        )}
       </div>
       <p id="composer-hint" className={tooLong ? "composer-hint composer-hint-error" : "composer-hint"}>
         {tooLong
           ? `${MAX_MESSAGE_CHARS}文字以内で入力してください（現在${length}文字）。`
           : length >= COUNTER_FROM
             ? `あと${MAX_MESSAGE_CHARS - length}文字`
-            : busy
-              ? "回答を待っています…"
+            : onStop !== undefined
+              ? "回答中です。「停止」で中断できます"
               : "Enterで送信、Shift+Enterで改行"}
       </p>
     </form>

@@ -1,13 +1,32 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../api/client";
-import type { ChatReply } from "../api/types";
-import { chatReducer, initialChatState, SESSION_RENEWED_NOTICE, type ChatAction, type ChatState } from "./chatReducer";
+import type { ApiErrorCode, ChatDone } from "../api/types";
+import {
+  chatReducer,
+  initialChatState,
+  SESSION_RENEWED_NOTICE,
+  showsSampleEvents,
+  type ChatAction,
+  type ChatState,
+} from "./chatReducer";
 
 const SESSION = "s".repeat(36);
-const reply: ChatReply = { response: "## 回答", sessionId: SESSION, events: [] };
+const done: ChatDone = { sessionId: SESSION, eventUrls: [], source: null };
 
 function run(actions: ChatAction[], state: ChatState = initialChatState(SESSION)): ChatState {
   return actions.reduce(chatReducer, state);
+}
+
+function failed(requestId: number, code: ApiErrorCode, retryAfter: number | null = null, newSessionId: string | null = null): ChatAction {
+  return { type: "failed", requestId, code, retryAfter, newSessionId };
+}
+
+/** A whole exchange: question, answer text in pieces, done. */
+function exchange(requestId: number, question: string, ...pieces: string[]): ChatAction[] {
+  return [
+    { type: "sent", requestId, text: question },
+    ...pieces.map((text): ChatAction => ({ type: "textReceived", requestId, text })),
+    { type: "succeeded", requestId, done },
+  ];
 }
 
 describe("chatReducer", () => {
@@ -15,21 +34,44 @@ describe("chatReducer", () => {
     expect(initialChatState(SESSION)).toMatchObject({ sessionId: SESSION, turn: 0, messages: [], pending: null });
   });
 
-  it("appends the question, then the answer, and counts the turn", () => {
-    const state = run([
+  it("grows the pending answer piece by piece, then appends it and counts the turn", () => {
+    let state = run([
       { type: "draftChanged", text: "質問" },
       { type: "sent", requestId: 1, text: "質問" },
     ]);
-    expect(state.pending).toEqual({ requestId: 1, text: "質問" });
+    expect(state.pending).toEqual({ requestId: 1, question: "質問", answer: "" });
     expect(state.draft).toBe("");
-    const done = chatReducer(state, { type: "succeeded", requestId: 1, reply });
-    expect(done.pending).toBeNull();
-    expect(done.turn).toBe(1);
-    expect(done.messages.map((message) => [message.role, message.text])).toEqual([
-      ["user", "質問"],
-      ["assistant", "## 回答"],
+    state = run(
+      [
+        { type: "textReceived", requestId: 1, text: "## 回" },
+        { type: "textReceived", requestId: 1, text: "答" },
+      ],
+      state,
+    );
+    expect(state.pending?.answer).toBe("## 回答");
+    expect(state.messages).toHaveLength(1); // the answer joins the conversation only when it is finished
+    expect(state.turn).toBe(0);
+    const finished = chatReducer(state, { type: "succeeded", requestId: 1, done });
+    expect(finished.pending).toBeNull();
+    expect(finished.turn).toBe(1);
+    expect(finished.messages).toEqual([
+      expect.objectContaining({ role: "user", text: "質問", failed: false }),
+      expect.objectContaining({ role: "assistant", text: "## 回答", status: "complete", sample: false }),
     ]);
-    expect(new Set(done.messages.map((message) => message.id)).size).toBe(2);
+    expect(new Set(finished.messages.map((message) => message.id)).size).toBe(2);
+  });
+
+  it("marks an answer with sample events (meta.source or the sample domain)", () => {
+    expect(showsSampleEvents({ ...done, eventUrls: ["https://sample-connpass.example/event/1/"] })).toBe(true);
+    expect(showsSampleEvents({ ...done, eventUrls: ["https://connpass.com/event/1/"], source: "sample" })).toBe(true);
+    expect(showsSampleEvents({ ...done, eventUrls: ["https://connpass.com/event/1/"], source: "connpass" })).toBe(false);
+    expect(showsSampleEvents({ ...done, eventUrls: [], source: "sample" })).toBe(false); // a greeting shows none
+    const state = run([
+      { type: "sent", requestId: 1, text: "q" },
+      { type: "textReceived", requestId: 1, text: "a" },
+      { type: "succeeded", requestId: 1, done: { ...done, eventUrls: ["https://x.sample-connpass.example/"] } },
+    ]);
+    expect(state.messages.at(-1)).toMatchObject({ role: "assistant", sample: true });
   });
 
   it("refuses a second send while one is pending", () => {
@@ -37,18 +79,38 @@ describe("chatReducer", () => {
     expect(chatReducer(state, { type: "sent", requestId: 2, text: "二つ目" })).toBe(state);
   });
 
-  it("ignores results of requests that are no longer pending", () => {
+  it("ignores text and results of requests that are no longer pending", () => {
     const state = run([{ type: "sent", requestId: 1, text: "質問" }, { type: "reset", sessionId: "n".repeat(36) }]);
-    expect(chatReducer(state, { type: "succeeded", requestId: 1, reply })).toBe(state);
-    const error = new ApiError(503, "agent_unavailable", "x");
-    expect(chatReducer(state, { type: "failed", requestId: 1, error, newSessionId: null })).toBe(state);
+    expect(chatReducer(state, { type: "textReceived", requestId: 1, text: "遅れて" })).toBe(state);
+    expect(chatReducer(state, { type: "succeeded", requestId: 1, done })).toBe(state);
+    expect(chatReducer(state, failed(1, "agent_unavailable"))).toBe(state);
+    expect(chatReducer(state, { type: "stopped", requestId: 1 })).toBe(state);
   });
 
-  it("on failure keeps the text: back in the draft, marked unsent, offered for resend", () => {
+  it("on stop keeps the partial answer marked as stopped, without counting the turn", () => {
     const state = run([
-      { type: "sent", requestId: 1, text: "大阪だと？" },
-      { type: "failed", requestId: 1, error: new ApiError(503, "agent_unavailable", "x"), newSessionId: null },
+      ...exchange(1, "最初", "回答"),
+      { type: "sent", requestId: 2, text: "続き" },
+      { type: "textReceived", requestId: 2, text: "途中まで" },
+      { type: "stopped", requestId: 2 },
     ]);
+    expect(state.turn).toBe(1);
+    expect(state.pending).toBeNull();
+    expect(state.error).toBeNull();
+    expect(state.messages.at(-1)).toMatchObject({ role: "assistant", text: "途中まで", status: "stopped" });
+    // Late results of the stopped request change nothing.
+    expect(chatReducer(state, { type: "succeeded", requestId: 2, done })).toBe(state);
+  });
+
+  it("a stop before any text still records that the question was stopped", () => {
+    const state = run([{ type: "sent", requestId: 1, text: "質問" }, { type: "stopped", requestId: 1 }]);
+    expect(state.messages.map((message) => message.role)).toEqual(["user", "assistant"]);
+    expect(state.messages.at(-1)).toMatchObject({ text: "", status: "stopped" });
+    expect(state.turn).toBe(0);
+  });
+
+  it("on failure before any text keeps the question: back in the draft, marked unsent, offered for resend", () => {
+    const state = run([{ type: "sent", requestId: 1, text: "大阪だと？" }, failed(1, "agent_unavailable")]);
     expect(state.draft).toBe("大阪だと？");
     expect(state.error).toMatchObject({ code: "agent_unavailable", text: "大阪だと？", retryAfter: null });
     expect(state.messages).toEqual([expect.objectContaining({ role: "user", text: "大阪だと？", failed: true })]);
@@ -56,11 +118,36 @@ describe("chatReducer", () => {
     expect(state.sessionId).toBe(SESSION);
   });
 
+  it("on failure after text keeps the partial answer marked as interrupted, and offers the question again", () => {
+    const state = run([
+      { type: "sent", requestId: 1, text: "質問" },
+      { type: "textReceived", requestId: 1, text: "途中" },
+      failed(1, "agent_timeout"),
+    ]);
+    expect(state.turn).toBe(0);
+    expect(state.messages).toEqual([
+      expect.objectContaining({ role: "user", text: "質問", failed: false }),
+      expect.objectContaining({ role: "assistant", text: "途中", status: "interrupted" }),
+    ]);
+    expect(state.error).toMatchObject({ code: "agent_timeout", text: "質問" });
+    const again = chatReducer(state, { type: "sent", requestId: 2, text: "質問" });
+    expect(again.messages.map((message) => message.role)).toEqual(["user", "assistant", "user"]);
+  });
+
+  it("treats a stream that finishes without any text as a bad response", () => {
+    const state = run([
+      { type: "sent", requestId: 1, text: "質問" },
+      { type: "succeeded", requestId: 1, done },
+    ]);
+    expect(state.error?.code).toBe("bad_response");
+    expect(state.turn).toBe(0);
+  });
+
   it("does not overwrite what the user typed while waiting", () => {
     const state = run([
       { type: "sent", requestId: 1, text: "一つ目" },
       { type: "draftChanged", text: "次の質問" },
-      { type: "failed", requestId: 1, error: new ApiError(0, "network_error", "x"), newSessionId: null },
+      failed(1, "network_error"),
     ]);
     expect(state.draft).toBe("次の質問");
     expect(state.error?.text).toBe("一つ目");
@@ -68,10 +155,9 @@ describe("chatReducer", () => {
 
   it("on session_expired switches to the new session, resets turn and says so", () => {
     const state = run([
-      { type: "sent", requestId: 1, text: "質問" },
-      { type: "succeeded", requestId: 1, reply },
+      ...exchange(1, "質問", "回答"),
       { type: "sent", requestId: 2, text: "続き" },
-      { type: "failed", requestId: 2, error: new ApiError(408, "session_expired", "x"), newSessionId: "n".repeat(36) },
+      failed(2, "session_expired", null, "n".repeat(36)),
     ]);
     expect(state.sessionId).toBe("n".repeat(36));
     expect(state.turn).toBe(0);
@@ -82,7 +168,7 @@ describe("chatReducer", () => {
   it("replaces the failed message when sending again and clears the error", () => {
     const state = run([
       { type: "sent", requestId: 1, text: "質問" },
-      { type: "failed", requestId: 1, error: new ApiError(504, "agent_timeout", "x"), newSessionId: null },
+      failed(1, "agent_timeout"),
       { type: "sent", requestId: 2, text: "質問" },
     ]);
     expect(state.error).toBeNull();
@@ -91,25 +177,15 @@ describe("chatReducer", () => {
   });
 
   it("keeps the retry wait of a throttled failure, and gives each failure its own id", () => {
-    const first = run([
-      { type: "sent", requestId: 1, text: "q" },
-      { type: "failed", requestId: 1, error: new ApiError(429, "throttled", "x", 12), newSessionId: null },
-    ]);
-    const second = run(
-      [
-        { type: "sent", requestId: 2, text: "q" },
-        { type: "failed", requestId: 2, error: new ApiError(429, "throttled", "x", 12), newSessionId: null },
-      ],
-      first,
-    );
+    const first = run([{ type: "sent", requestId: 1, text: "q" }, failed(1, "throttled", 12)]);
+    const second = run([{ type: "sent", requestId: 2, text: "q" }, failed(2, "throttled", 12)], first);
     expect(first.error?.retryAfter).toBe(12);
     expect(second.error?.id).not.toBe(first.error?.id);
   });
 
   it("reset starts a new session but keeps an unsent draft", () => {
     const state = run([
-      { type: "sent", requestId: 1, text: "質問" },
-      { type: "succeeded", requestId: 1, reply },
+      ...exchange(1, "質問", "回答"),
       { type: "draftChanged", text: "書きかけ" },
       { type: "reset", sessionId: "n".repeat(36) },
     ]);

@@ -1,12 +1,24 @@
 /** Conversation state as a pure reducer, so every transition (including failures) is testable alone. */
 
-import type { ApiError } from "../api/client";
-import type { ApiErrorCode, ChatEvent, ChatReply } from "../api/types";
+import type { ApiErrorCode, ChatDone } from "../api/types";
+import { isSampleUrl } from "../markdown/safeUrl";
+
+/** How an answer ended: written to the end, stopped by the user (or a reload), or cut by an error. */
+export type AnswerStatus = "complete" | "stopped" | "interrupted";
 
 export type ChatMessage =
+  /** `failed`: no answer came; the next send supersedes it (usually the same text again). */
   | { id: string; role: "user"; text: string; failed: boolean }
-  | { id: string; role: "assistant"; text: string; events: ChatEvent[] }
+  /** `sample`: the answer shows events from the bundled sample catalogue. */
+  | { id: string; role: "assistant"; text: string; status: AnswerStatus; sample: boolean }
   | { id: string; role: "notice"; text: string };
+
+/** The question being answered and the answer's Markdown so far. */
+export interface PendingAnswer {
+  requestId: number;
+  question: string;
+  answer: string;
+}
 
 /** The last failed send: what went wrong and the text to offer for 「再送信」. */
 export interface ChatFailure {
@@ -19,12 +31,12 @@ export interface ChatFailure {
 
 export interface ChatState {
   sessionId: string;
-  /** Exchanges completed in this session (sent as `turn`). */
+  /** Exchanges completed in this session (sent as `turn`); stopped and interrupted answers do not count. */
   turn: number;
   messages: ChatMessage[];
   /** The composer's text; owned here so a failure can put the unsent message back. */
   draft: string;
-  pending: { requestId: number; text: string } | null;
+  pending: PendingAnswer | null;
   error: ChatFailure | null;
   /** Next message key; keys never repeat within a page load. */
   nextKey: number;
@@ -33,8 +45,10 @@ export interface ChatState {
 export type ChatAction =
   | { type: "draftChanged"; text: string }
   | { type: "sent"; requestId: number; text: string }
-  | { type: "succeeded"; requestId: number; reply: ChatReply }
-  | { type: "failed"; requestId: number; error: ApiError; newSessionId: string | null }
+  | { type: "textReceived"; requestId: number; text: string }
+  | { type: "succeeded"; requestId: number; done: ChatDone }
+  | { type: "failed"; requestId: number; code: ApiErrorCode; retryAfter: number | null; newSessionId: string | null }
+  | { type: "stopped"; requestId: number }
   | { type: "reset"; sessionId: string }
   | { type: "errorDismissed" };
 
@@ -44,19 +58,39 @@ export function initialChatState(sessionId: string): ChatState {
   return { sessionId, turn: 0, messages: [], draft: "", pending: null, error: null, nextKey: 1 };
 }
 
-function key(state: ChatState): string {
-  return `m${state.nextKey}`;
+/** Whether a finished answer shows sample events: the API's `meta.source`, or the events' example-domain URLs. */
+export function showsSampleEvents(done: ChatDone): boolean {
+  return done.eventUrls.length > 0 && (done.source === "sample" || done.eventUrls.some(isSampleUrl));
+}
+
+/** The pending answer, ended with `status`, appended to the conversation (nothing when no text arrived). */
+function withAnswer(state: ChatState, status: AnswerStatus, sample = false): Pick<ChatState, "messages" | "nextKey"> {
+  const answer = state.pending?.answer ?? "";
+  if (answer === "" && status !== "stopped") {
+    return { messages: state.messages, nextKey: state.nextKey };
+  }
+  return {
+    messages: [...state.messages, { id: `m${state.nextKey}`, role: "assistant", text: answer, status, sample }],
+    nextKey: state.nextKey + 1,
+  };
 }
 
 function onFailed(state: ChatState, action: Extract<ChatAction, { type: "failed" }>): ChatState {
-  const text = state.pending?.text ?? "";
-  let messages = state.messages.map((message, index) =>
-    index === state.messages.length - 1 && message.role === "user" ? { ...message, failed: true } : message,
-  );
-  let { sessionId, turn, nextKey } = state;
+  const text = state.pending?.question ?? "";
+  const answered = (state.pending?.answer ?? "") !== "";
+  // Without any answer the question counts as unsent; a partial answer stays, marked as cut off.
+  let { messages, nextKey } = answered
+    ? withAnswer(state, "interrupted")
+    : {
+        messages: state.messages.map((message, index) =>
+          index === state.messages.length - 1 && message.role === "user" ? { ...message, failed: true } : message,
+        ),
+        nextKey: state.nextKey,
+      };
+  let { sessionId, turn } = state;
   const id = `e${nextKey}`;
   nextKey += 1;
-  if (action.error.code === "session_expired" && action.newSessionId !== null) {
+  if (action.code === "session_expired" && action.newSessionId !== null) {
     sessionId = action.newSessionId;
     turn = 0;
     messages = [...messages, { id: `m${nextKey}`, role: "notice", text: SESSION_RENEWED_NOTICE }];
@@ -71,8 +105,12 @@ function onFailed(state: ChatState, action: Extract<ChatAction, { type: "failed"
     pending: null,
     // Never lose the text: back into the composer unless the user already typed something new.
     draft: state.draft.trim() === "" ? text : state.draft,
-    error: { id, code: action.error.code, retryAfter: action.error.retryAfter, text },
+    error: { id, code: action.code, retryAfter: action.retryAfter, text },
   };
+}
+
+function isCurrent(state: ChatState, requestId: number): boolean {
+  return state.pending?.requestId === requestId;
 }
 
 export function chatReducer(state: ChatState, action: ChatAction): ChatState {
@@ -83,33 +121,35 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
       if (state.pending !== null) {
         return state;
       }
-      // A failed message is superseded by whatever is sent next (usually the same text again).
       const kept = state.messages.filter((message) => !(message.role === "user" && message.failed));
       return {
         ...state,
-        messages: [...kept, { id: key(state), role: "user", text: action.text, failed: false }],
+        messages: [...kept, { id: `m${state.nextKey}`, role: "user", text: action.text, failed: false }],
         nextKey: state.nextKey + 1,
         draft: state.draft.trim() === action.text ? "" : state.draft,
-        pending: { requestId: action.requestId, text: action.text },
+        pending: { requestId: action.requestId, question: action.text, answer: "" },
         error: null,
       };
     }
-    case "succeeded":
-      if (state.pending?.requestId !== action.requestId) {
+    case "textReceived":
+      if (!isCurrent(state, action.requestId) || state.pending === null || action.text === "") {
         return state;
       }
-      return {
-        ...state,
-        messages: [
-          ...state.messages,
-          { id: key(state), role: "assistant", text: action.reply.response, events: action.reply.events },
-        ],
-        nextKey: state.nextKey + 1,
-        turn: state.turn + 1,
-        pending: null,
-      };
+      return { ...state, pending: { ...state.pending, answer: state.pending.answer + action.text } };
+    case "succeeded":
+      if (!isCurrent(state, action.requestId)) {
+        return state;
+      }
+      if (state.pending?.answer.trim() === "") {
+        // A stream that ends without a word is not an answer.
+        return onFailed(state, { ...action, type: "failed", code: "bad_response", retryAfter: null, newSessionId: null });
+      }
+      return { ...state, ...withAnswer(state, "complete", showsSampleEvents(action.done)), turn: state.turn + 1, pending: null };
+    case "stopped":
+      // Not a completed exchange: the server cancels the turn and restores its history, so `turn` stays.
+      return isCurrent(state, action.requestId) ? { ...state, ...withAnswer(state, "stopped"), pending: null } : state;
     case "failed":
-      return state.pending?.requestId === action.requestId ? onFailed(state, action) : state;
+      return isCurrent(state, action.requestId) ? onFailed(state, action) : state;
     case "reset":
       return { ...initialChatState(action.sessionId), draft: state.draft, nextKey: state.nextKey };
     case "errorDismissed":

@@ -141,6 +141,55 @@ describe("Markdown", () => {
   });
 });
 
+const ANSWER = [
+  "「TypeScript」のカンファレンスを 2 件見つけました。",
+  "",
+  "### [TSConf Online](https://ts.sample-connpass.example/event/1/)",
+  "- 📅 2027年2月20日(土) 10:00〜18:00",
+  "- 📍 オンライン",
+  "- 👥 91/200人・受付中",
+  "",
+  "### [TSConf Japan](https://ts-tokyo.sample-connpass.example/event/2/)",
+  "- 📅 2027年5月22日(土) 10:00〜18:00",
+  "- 👥 200/200人・満席（補欠登録可）",
+  "",
+  "場所や時期を指定して絞り込めます。",
+].join("\n");
+
+describe("Markdown event sections", () => {
+  it("shows each event once, as a card holding its heading link and details, between the other text", () => {
+    const container = renderMarkdown(ANSWER);
+    const grid = screen.getByRole("list", { name: "紹介したイベント（2件）" });
+    const cards = within(grid).getAllByRole("listitem", { name: "" }).filter((item) => item.parentElement === grid);
+    expect(cards).toHaveLength(2);
+    expect(within(cards[0] as HTMLElement).getByRole("heading", { name: "TSConf Online" })).toBeInTheDocument();
+    expect(within(cards[0] as HTMLElement).getByRole("link", { name: "TSConf Online" })).toHaveAttribute("target", "_blank");
+    expect(cards[1]).toHaveTextContent("200/200人・満席（補欠登録可）");
+    expect(screen.getAllByRole("link")).toHaveLength(2); // no second copy of any event
+    const paragraphs = Array.from(container.querySelectorAll(".markdown > p"), (p) => p.textContent);
+    expect(paragraphs).toEqual(["「TypeScript」のカンファレンスを 2 件見つけました。", "場所や時期を指定して絞り込めます。"]);
+  });
+
+  it("leaves headings that are not a single link, and lists without such a heading, as they are", () => {
+    renderMarkdown("### おすすめ\n- 一つ目\n\n### [A](https://a.example/) と [B](https://b.example/)\n- 詳細");
+    expect(screen.queryByRole("list", { name: /紹介したイベント/ })).toBeNull();
+    expect(screen.getByRole("heading", { name: "おすすめ" })).toBeInTheDocument();
+  });
+
+  it("grows with a streamed answer: a card appears with its heading and keeps its finished parts", () => {
+    const cut = ANSWER.indexOf("### [TSConf Japan]");
+    const { container, rerender } = render(<Markdown text={ANSWER.slice(0, cut + 30)} />);
+    const first = screen.getByRole("heading", { name: "TSConf Online" });
+    for (let end = cut + 30; end <= ANSWER.length; end += 7) {
+      rerender(<Markdown text={ANSWER.slice(0, end)} />);
+    }
+    rerender(<Markdown text={ANSWER} />);
+    expect(screen.getByRole("heading", { name: "TSConf Online" })).toBe(first); // not re-created on every piece
+    expect(screen.getAllByRole("listitem").filter((item) => item.classList.contains("event-card"))).toHaveLength(2);
+    expect(container).toHaveTextContent("場所や時期を指定して絞り込めます。");
+  });
+});
+
 describe("htmlToText", () => {
   it("strips tags and the bodies of script-like elements", () => {
     expect(htmlToText("<p>a<script>b</script>c<style>d</style>e</p>")).toBe("ace");

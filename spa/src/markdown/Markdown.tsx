@@ -6,7 +6,7 @@
  * and images are never loaded (a link or the alt text instead), so no onerror and no third-party fetch.
  */
 
-import { Lexer, type Token, type Tokens } from "marked";
+import { Lexer, type Token, type Tokens, type TokensList } from "marked";
 import { Fragment, memo, type ReactNode } from "react";
 import { decodeEntities } from "./entities";
 import { safeHref } from "./safeUrl";
@@ -186,7 +186,93 @@ function renderBlocks(tokens: Token[] | undefined): ReactNode[] {
   return (tokens ?? []).map(renderBlock);
 }
 
-function lex(text: string): Token[] | null {
+/** A heading that is just a link: how answers introduce each event (`### [イベント名](URL)`). */
+function isEventHeading(token: Token | undefined): boolean {
+  if (token?.type !== "heading") {
+    return false;
+  }
+  const parts = (token.tokens ?? []).filter((part) => !(part.type === "text" && part.raw.trim() === ""));
+  return parts.length === 1 && parts[0]?.type === "link";
+}
+
+/** A top-level piece of an answer: one block, or a run of event sections shown as cards. */
+type Section = { kind: "block"; token: Token } | { kind: "events"; cards: Token[][] };
+
+function nextContent(tokens: Token[], from: number): number {
+  let index = from;
+  while (tokens[index]?.type === "space") {
+    index += 1;
+  }
+  return index;
+}
+
+/**
+ * Group each event heading with the list that follows it (date, place, participants, reason) into a card, and
+ * consecutive cards into one grid: the events are shown once, as the answer itself lists them.
+ */
+function sections(tokens: Token[]): { section: Section; raw: string }[] {
+  const out: { section: Section; raw: string }[] = [];
+  let index = 0;
+  while (index < tokens.length) {
+    const start = index;
+    if (!isEventHeading(tokens[index])) {
+      const token = tokens[index] as Token;
+      out.push({ section: { kind: "block", token }, raw: token.raw });
+      index += 1;
+      continue;
+    }
+    const cards: Token[][] = [];
+    while (isEventHeading(tokens[index])) {
+      const card = [tokens[index] as Token];
+      index += 1;
+      const details = nextContent(tokens, index);
+      if (tokens[details]?.type === "list") {
+        card.push(tokens[details] as Token);
+        index = details + 1;
+      }
+      cards.push(card);
+      const next = nextContent(tokens, index);
+      if (!isEventHeading(tokens[next])) {
+        break;
+      }
+      index = next;
+    }
+    const raw = tokens
+      .slice(start, index)
+      .map((token) => token.raw)
+      .join("");
+    out.push({ section: { kind: "events", cards }, raw });
+  }
+  return out;
+}
+
+interface SectionProps {
+  section: Section;
+  /** The section's source: equal source, equal output, so a growing answer re-renders only its last part. */
+  raw: string;
+  /** Link reference definitions of the whole text (they can change how an earlier block renders). */
+  defs: string;
+}
+
+const SectionView = memo(
+  function SectionView({ section }: SectionProps) {
+    if (section.kind === "block") {
+      return renderBlock(section.token, 0);
+    }
+    return (
+      <ul className="event-grid" aria-label={`紹介したイベント（${section.cards.length}件）`}>
+        {section.cards.map((card, index) => (
+          <li key={index} className="event-card">
+            {renderBlocks(card)}
+          </li>
+        ))}
+      </ul>
+    );
+  },
+  (before, after) => before.raw === after.raw && before.defs === after.defs,
+);
+
+function lex(text: string): TokensList | null {
   try {
     return Lexer.lex(text, LEX_OPTIONS);
   } catch {
@@ -194,9 +280,23 @@ function lex(text: string): Token[] | null {
   }
 }
 
-/** Parse once per distinct text; answers never change after they arrive. */
+/** An answer, complete or still being written (then each delta re-lexes the text but re-renders only what changed). */
 export const Markdown = memo(function Markdown({ text }: { text: string }) {
   const tokens = lex(text);
   // If the lexer ever gives up, the answer is still readable as plain text.
-  return <div className="markdown">{tokens === null ? <p className="plain">{text}</p> : renderBlocks(tokens)}</div>;
+  if (tokens === null) {
+    return (
+      <div className="markdown">
+        <p className="plain">{text}</p>
+      </div>
+    );
+  }
+  const defs = JSON.stringify(tokens.links);
+  return (
+    <div className="markdown">
+      {sections(tokens).map(({ section, raw }, index) => (
+        <SectionView key={index} section={section} raw={raw} defs={defs} />
+      ))}
+    </div>
+  );
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSampleUrl, safeHref } from "./safeUrl";
+import { hasSampleLink, isSampleUrl, safeHref } from "./safeUrl";
 
 describe("safeHref", () => {
   it.each([
@@ -38,5 +38,15 @@ describe("isSampleUrl", () => {
     expect(isSampleUrl("https://connpass.com/event/1/")).toBe(false);
     expect(isSampleUrl("https://example.com/")).toBe(false);
     expect(isSampleUrl(null)).toBe(false);
+  });
+});
+
+describe("hasSampleLink", () => {
+  it("finds a sample-catalogue link anywhere in Markdown, complete or not", () => {
+    expect(hasSampleLink("### [TSConf](https://ts.sample-connpass.example/event/1/)\n- 📅 12月5日")).toBe(true);
+    expect(hasSampleLink("途中まで [TSConf](https://sample-connpass.example/ev")).toBe(true);
+    expect(hasSampleLink("<https://sample-connpass.example/event/2/>")).toBe(true);
+    expect(hasSampleLink("[本物](https://connpass.com/event/1/) と https://example.com/")).toBe(false);
+    expect(hasSampleLink("こんにちは")).toBe(false);
   });
 });

@@ -27,3 +27,10 @@ export function isSampleUrl(raw: string | null | undefined): boolean {
   const host = new URL(href).hostname;
   return host === "example" || host.endsWith(".example");
 }
+
+const URL_IN_TEXT = /https?:\/\/[^\s<>()[\]"'`]+/gi;
+
+/** Whether Markdown text links to the sample catalogue (works on partial answers too). */
+export function hasSampleLink(text: string): boolean {
+  return Array.from(text.matchAll(URL_IN_TEXT), (match) => match[0]).some(isSampleUrl);
+}
