@@ -42,10 +42,19 @@ def build(app: cdk.App, config: InfraConfig, *, with_nag: bool = True) -> Confee
         API_STACK,
         config=config,
         runtime_arn=agent.runtime_arn_reference(),
+        signals=agent.signals,
         env=env,
         description="Confee: Chat API",
     )
-    frontend = FrontendStack(app, FRONTEND_STACK, config=config, api=api.api, env=env, description="Confee: SPA")
+    frontend = FrontendStack(
+        app,
+        FRONTEND_STACK,
+        config=config,
+        api=api.api,
+        origin_secret=api.firewall.origin_secret if api.firewall else None,
+        env=env,
+        description="Confee: SPA",
+    )
     api.add_stack_dependency(agent)
     frontend.add_stack_dependency(api)
     for stack in (agent, api, frontend):

@@ -1,7 +1,8 @@
 """Bundle a Python package and its pinned dependencies as Lambda code, locally and without Docker.
 
-Two bundles use it: the proxy Lambdas (``proxy/`` + ``proxy/requirements.txt``, boto3 pinned: which
-boto3 the Lambda runtime ships is not ours to choose) and the mirror's Sync Lambda (``agent/`` +
+Two bundles use it: the Chat function (``proxy/`` + ``proxy/requirements.txt``: the Chat API app on
+Starlette and uvicorn, and boto3 pinned, since which boto3 the Lambda runtime ships is not ours to choose;
+``proxy/run.sh`` is its handler and must be executable) and the mirror's Sync Lambda (``agent/`` +
 ``agent/requirements-sync.txt`` constrained by ``agent/constraints.txt``: httpx and boto3 only, never
 the model stack). ``pip install --target`` with an explicit platform and Python version fetches the
 wheels the Lambda will run (Linux, arm64) whatever the build machine is.
@@ -25,7 +26,7 @@ import jsii
 from aws_cdk import aws_lambda as lambda_
 
 #: Bumped whenever the bundling steps below change in a way the fingerprint would not see.
-BUNDLER_VERSION = "2"
+BUNDLER_VERSION = "3"
 
 #: What never belongs in a deployment package (file or folder names, at any depth).
 IGNORED_NAMES = ("__pycache__", "*.pyc", ".pytest_cache", ".mypy_cache", ".ruff_cache", "tests")
@@ -41,12 +42,15 @@ class PipLocalBundling:
 
     Args:
         source_dir: The package folder (``proxy/``), copied as ``<out>/<package_name>``.
-        package_name: Import name of the package inside the bundle (handlers are ``proxy.handlers.…``).
+        package_name: Import name of the package inside the bundle (``proxy``: the app is ``proxy.app``).
         python_version: Lambda Python version the wheels must match, e.g. ``"3.14"``.
         platform: pip platform tag of the Lambda architecture.
         requirements_file: Requirements file inside ``source_dir``; without it only the package is copied.
         constraints_file: Optional constraints file inside ``source_dir`` pinning transitive dependencies.
         exclude: Further file or folder names (glob patterns) left out of the copied package.
+        executables: Files inside ``source_dir`` that must be executable in the bundle (a start script that
+            Lambda runs as the handler): made mode 0755 whatever the checkout's mode is. The CDK CLI keeps file
+            modes when it zips the asset.
         pip_command: How to run pip (tests may point it elsewhere); defaults to this interpreter's pip.
     """
 
@@ -60,6 +64,7 @@ class PipLocalBundling:
         requirements_file: str = "requirements.txt",
         constraints_file: str | None = None,
         exclude: tuple[str, ...] = (),
+        executables: tuple[str, ...] = (),
         pip_command: tuple[str, ...] | None = None,
     ) -> None:
         self.source_dir = source_dir
@@ -69,6 +74,7 @@ class PipLocalBundling:
         self.requirements_file = requirements_file
         self.constraints_file = constraints_file
         self.exclude = exclude
+        self.executables = executables
         self.pip_command = pip_command or (sys.executable, "-m", "pip")
 
     @property
@@ -114,6 +120,7 @@ class PipLocalBundling:
             "requirements": _text_of(self.requirements),
             "constraints": _text_of(self.constraints),
             "exclude": list(self.exclude),
+            "executables": list(self.executables),
         }
         return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -127,7 +134,7 @@ class PipLocalBundling:
             Always ``True``: a failure raises instead of silently falling back to Docker bundling.
 
         Raises:
-            BundlingError: pip failed; its output is part of the message.
+            BundlingError: pip failed (its output is part of the message), or an executable is missing.
         """
         out = Path(output_dir)
         if self.requirements.is_file():
@@ -142,16 +149,25 @@ class PipLocalBundling:
             shutil.rmtree(out / "bin", ignore_errors=True)  # console scripts are of no use in Lambda
         ignore = shutil.ignore_patterns(*IGNORED_NAMES, *self.exclude)
         shutil.copytree(self.source_dir, out / self.package_name, ignore=ignore, dirs_exist_ok=True)
+        for name in self.executables:
+            script = out / self.package_name / name
+            if not script.is_file():
+                raise BundlingError(f"{self.source_dir / name} is missing: the bundle needs it as an executable")
+            script.chmod(0o755)
         return True
 
 
-def docker_command(*, package_name: str, requirements_file: str, constraints_file: str | None) -> list[str]:
+def docker_command(
+    *, package_name: str, requirements_file: str, constraints_file: str | None, executables: tuple[str, ...] = ()
+) -> list[str]:
     """What the Docker fallback would run in the Lambda build image: the same install as ``PipLocalBundling``."""
     constraint = f" -c {constraints_file}" if constraints_file else ""
+    chmod = "".join(f" && chmod 755 /asset-output/{package_name}/{name}" for name in executables)
     return [
         "bash",
         "-c",
-        f"pip install -r {requirements_file}{constraint} -t /asset-output && cp -r . /asset-output/{package_name}",
+        f"pip install -r {requirements_file}{constraint} -t /asset-output && cp -r . /asset-output/{package_name}"
+        f"{chmod}",
     ]
 
 
@@ -168,6 +184,7 @@ def package_code(
     requirements_file: str = "requirements.txt",
     constraints_file: str | None = None,
     exclude: tuple[str, ...] = (),
+    executables: tuple[str, ...] = (),
 ) -> lambda_.Code:
     """Lambda code for a Python package with its pinned requirements.
 
@@ -179,6 +196,7 @@ def package_code(
         requirements_file: Requirements file inside ``source_dir``.
         constraints_file: Optional constraints file inside ``source_dir``.
         exclude: Further file or folder names (glob patterns) left out of the bundle and the asset hash.
+        executables: Files inside ``source_dir`` made executable (mode 0755) in the bundle.
     """
     python_version = runtime.name.removeprefix("python")
     platform = "manylinux2014_aarch64" if architecture.name == "arm64" else "manylinux2014_x86_64"
@@ -190,6 +208,7 @@ def package_code(
         requirements_file=requirements_file,
         constraints_file=constraints_file,
         exclude=exclude,
+        executables=executables,
     )
     return lambda_.Code.from_asset(
         str(source_dir),
@@ -198,7 +217,10 @@ def package_code(
             # Only used if local bundling declined, which ours never does: it raises on failure instead.
             image=runtime.bundling_image,
             command=docker_command(
-                package_name=package_name, requirements_file=requirements_file, constraints_file=constraints_file
+                package_name=package_name,
+                requirements_file=requirements_file,
+                constraints_file=constraints_file,
+                executables=executables,
             ),
             environment={"CONFEE_BUNDLE_FINGERPRINT": local.fingerprint()},
             local=local,

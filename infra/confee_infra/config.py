@@ -13,8 +13,13 @@ Context keys (``cdk.json`` or ``cdk synth -c KEY=VALUE``; command-line values ar
 | ``confee:agentIdleTimeoutMinutes`` | ``15`` | AgentCore session idle timeout |
 | ``confee:agentMaxLifetimeHours`` | ``8`` | AgentCore session maximum lifetime |
 | ``confee:mirrorSyncMinutes`` | ``30`` | how often the Sync Lambda refreshes the event mirror (5..1440) |
+| ``confee:webAdapterLayerVersion`` | ``30`` | version of AWS's Lambda Web Adapter arm64 layer (>= 27, v1.0.0) |
+| ``confee:alarmEmail`` | none | e-mail address subscribed to the alarm topic (confirm the subscription mail) |
+| ``confee:waf`` | ``false`` | put an AWS WAF web ACL (regional) on the API stage |
+| ``confee:wafRateLimit`` | ``300`` | requests per client IP per 5 minutes before WAF answers 429 (10..2,000,000,000) |
+| ``confee:allowedIps`` | none | CIDRs (list or comma-separated) allowed to use the API, all others blocked (with WAF) |
 | ``confee:agentDir`` / ``confee:agentDockerfile`` | ``../agent`` / ``Dockerfile`` | agent image build context |
-| ``confee:proxyDir`` | ``../proxy`` | Lambda handlers and ``requirements.txt`` |
+| ``confee:proxyDir`` | ``../proxy`` | the Chat API package: ``run.sh``, ``requirements.txt``, ``openapi.yaml`` |
 | ``confee:spaDistDir`` | ``../spa/dist`` | built SPA |
 
 Relative paths are resolved against ``infra/`` (where ``cdk.json`` lives), not the working directory.
@@ -22,11 +27,14 @@ Relative paths are resolved against ``infra/`` (where ``cdk.json`` lives), not t
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from confee_infra import web_adapter
 
 INFRA_DIR = Path(__file__).resolve().parents[1]
 REPO_DIR = INFRA_DIR.parent
@@ -42,15 +50,28 @@ AGENT_CONSTRAINTS = "constraints.txt"
 #: Cross-region inference profile prefixes (``apac.amazon.nova-micro-v1:0`` routes to ``amazon.nova-micro-v1:0``).
 INFERENCE_PROFILE_PREFIXES = frozenset({"us", "eu", "apac", "jp", "au", "ca", "us-gov", "global"})
 
+#: The Chat function's start script inside ``proxy_dir``: the Web Adapter's wrapper runs it as the handler.
+CHAT_START_SCRIPT = "run.sh"
+
 #: Bounds of ``confee:mirrorSyncMinutes``: a sync reads a few hundred pages at 1 req/s (minutes), and a
 #: snapshot older than a day is stale for "this week" questions.
 MIRROR_SYNC_MINUTES_MIN = 5
 MIRROR_SYNC_MINUTES_MAX = 1440
 
+#: Bounds of ``confee:wafRateLimit`` (AWS WAF RateBasedStatement ``Limit``: 10..2,000,000,000 per evaluation window).
+WAF_RATE_LIMIT_MIN = 10
+WAF_RATE_LIMIT_MAX = 2_000_000_000
+#: At most this many allow-listed CIDRs (an IP set holds 10,000; a longer list is not an allow-list).
+MAX_ALLOWED_IPS = 100
+
 _REGION_RE = re.compile(r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
 _ACCOUNT_RE = re.compile(r"^\d{12}$")
 _MODEL_ID_RE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(:[a-z0-9]+)?$")
 _ORIGIN_RE = re.compile(r"^(https://[a-z0-9.-]+(:\d+)?|http://(localhost|127\.0\.0\.1)(:\d+)?)$")
+#: One address, no display name: a local part, "@", a domain with a dot (what SNS e-mail subscriptions accept).
+_EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
+)
 
 #: Equivalent of the Chat API request schema (``proxy/openapi.yaml``), used when that file is absent.
 FALLBACK_CHAT_REQUEST_SCHEMA: dict[str, Any] = {
@@ -88,9 +109,14 @@ class InfraConfig:
         agent_idle_timeout_minutes: AgentCore idle session timeout (the agent's session TTL matches it).
         agent_max_lifetime_hours: AgentCore maximum session lifetime.
         mirror_sync_minutes: Interval of the scheduled mirror sync (every run reads all upcoming events at 1 req/s).
+        web_adapter_layer_version: Version of the AWS Lambda Web Adapter arm64 layer the Chat function runs on.
+        alarm_email: Address subscribed to the alarm topic, or ``None`` (alarms still go to the topic).
+        waf: Whether a regional AWS WAF web ACL protects the API stage.
+        waf_rate_limit: Requests one client IP may send in 5 minutes before WAF answers 429.
+        allowed_ips: CIDRs allowed to use the API when ``waf`` is on (empty: everyone), normalised (``192.0.2.0/24``).
         agent_dir: Docker build context of the agent image.
         agent_dockerfile: Dockerfile path relative to ``agent_dir``.
-        proxy_dir: The ``proxy`` package (handlers, ``requirements.txt``, ``openapi.yaml``).
+        proxy_dir: The ``proxy`` package (the Chat API app, ``run.sh``, ``requirements.txt``, ``openapi.yaml``).
         spa_dist_dir: The built SPA (``index.html`` at its root).
     """
 
@@ -103,6 +129,11 @@ class InfraConfig:
     agent_idle_timeout_minutes: int = 15
     agent_max_lifetime_hours: int = 8
     mirror_sync_minutes: int = 30
+    web_adapter_layer_version: int = web_adapter.DEFAULT_LAYER_VERSION
+    alarm_email: str | None = None
+    waf: bool = False
+    waf_rate_limit: int = 300
+    allowed_ips: tuple[str, ...] = ()
     agent_dir: Path = field(default=REPO_DIR / "agent")
     agent_dockerfile: str = "Dockerfile"
     proxy_dir: Path = field(default=REPO_DIR / "proxy")
@@ -136,6 +167,42 @@ class InfraConfig:
                 f"(minutes between mirror syncs; a sync takes a few minutes at connpass's 1 request/second), "
                 f"got {self.mirror_sync_minutes!r}"
             )
+        if self.web_adapter_layer_version < web_adapter.MIN_LAYER_VERSION:
+            raise InfraConfigError(
+                f"confee:webAdapterLayerVersion must be >= {web_adapter.MIN_LAYER_VERSION} (Lambda Web Adapter v1.0.0, "
+                f"whose settings the Chat function uses), got {self.web_adapter_layer_version!r}"
+            )
+        try:
+            web_adapter.layer_arn(self.region, self.web_adapter_layer_version)
+        except web_adapter.WebAdapterError as exc:
+            raise InfraConfigError(f"confee:region: {exc}") from exc
+        self._check_alarms_and_waf()
+
+    def _check_alarms_and_waf(self) -> None:
+        if self.alarm_email is not None and not _EMAIL_RE.match(self.alarm_email):
+            raise InfraConfigError(
+                f"confee:alarmEmail must be one e-mail address such as ops@example.com, got {self.alarm_email!r}"
+            )
+        if not WAF_RATE_LIMIT_MIN <= self.waf_rate_limit <= WAF_RATE_LIMIT_MAX:
+            raise InfraConfigError(
+                f"confee:wafRateLimit must be {WAF_RATE_LIMIT_MIN}..{WAF_RATE_LIMIT_MAX:,} requests per client IP per "
+                f"5 minutes (AWS WAF's rate-based rule limits), got {self.waf_rate_limit!r}"
+            )
+        if self.allowed_ips and not self.waf:
+            raise InfraConfigError(
+                "confee:allowedIps is enforced by the WAF web ACL: set confee:waf=true as well (or drop the list)"
+            )
+        if len(self.allowed_ips) > MAX_ALLOWED_IPS:
+            raise InfraConfigError(
+                f"confee:allowedIps holds at most {MAX_ALLOWED_IPS} CIDRs, got {len(self.allowed_ips)}"
+            )
+        for cidr in self.allowed_ips:
+            try:
+                normal = _cidr(cidr)
+            except ValueError as exc:
+                raise InfraConfigError(f"confee:allowedIps: {exc}") from exc
+            if normal != cidr:
+                raise InfraConfigError(f"confee:allowedIps entry {cidr!r} is not in normal form ({normal!r})")
 
     @property
     def is_inference_profile(self) -> bool:
@@ -151,8 +218,8 @@ class InfraConfig:
         """Fail early, with the command that fixes it, when an input folder is missing.
 
         Raises:
-            InfraConfigError: The agent Dockerfile or sync requirements, the proxy handlers or the SPA build is
-                missing.
+            InfraConfigError: The agent Dockerfile or sync requirements, the Chat API's start script or requirements,
+                or the SPA build is missing.
         """
         dockerfile = self.agent_dir / self.agent_dockerfile
         if not dockerfile.is_file():
@@ -160,9 +227,10 @@ class InfraConfig:
         sync_requirements = self.agent_dir / SYNC_REQUIREMENTS
         if not sync_requirements.is_file():
             raise InfraConfigError(f"the mirror's Sync Lambda needs {sync_requirements} (confee:agentDir)")
-        for handler in ("chat", "health"):
-            if not (self.proxy_dir / "handlers" / f"{handler}.py").is_file():
-                raise InfraConfigError(f"missing {self.proxy_dir}/handlers/{handler}.py (confee:proxyDir)")
+        chat_files = ((CHAT_START_SCRIPT, "the Chat function's start script"), ("requirements.txt", "its packages"))
+        for name, role in chat_files:
+            if not (self.proxy_dir / name).is_file():
+                raise InfraConfigError(f"missing {self.proxy_dir}/{name}, {role} (confee:proxyDir)")
         if not (self.spa_dist_dir / "index.html").is_file():
             raise InfraConfigError(
                 f"missing {self.spa_dist_dir}/index.html: build the SPA first (cd spa && npm ci && npm run build)"
@@ -213,6 +281,30 @@ def _float(value: Any) -> float:
     return float(value)
 
 
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+def _cidr(value: str) -> str:
+    """``value`` as a network in normal form (``192.0.2.7`` → ``192.0.2.7/32``); host bits must be zero."""
+    try:
+        return str(ipaddress.ip_network(value.strip(), strict=True))
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not an IPv4/IPv6 address or CIDR such as 203.0.113.0/24 ({exc})") from exc
+
+
+def _cidrs(value: Any) -> tuple[str, ...]:
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(item, str) for item in items):
+        raise TypeError(f"expected a list of CIDRs or a comma-separated string, got {value!r}")
+    networks = tuple(_cidr(item) for item in items if item.strip())
+    return tuple(dict.fromkeys(networks))  # duplicates dropped, order kept
+
+
 def _origins(value: Any) -> tuple[str, ...]:
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list | tuple) or not all(isinstance(item, str) for item in items):
@@ -235,6 +327,11 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "confee:agentIdleTimeoutMinutes": ("agent_idle_timeout_minutes", _int),
     "confee:agentMaxLifetimeHours": ("agent_max_lifetime_hours", _int),
     "confee:mirrorSyncMinutes": ("mirror_sync_minutes", _int),
+    "confee:webAdapterLayerVersion": ("web_adapter_layer_version", _int),
+    "confee:alarmEmail": ("alarm_email", _str),
+    "confee:waf": ("waf", _bool),
+    "confee:wafRateLimit": ("waf_rate_limit", _int),
+    "confee:allowedIps": ("allowed_ips", _cidrs),
     "confee:agentDir": ("agent_dir", _path),
     "confee:agentDockerfile": ("agent_dockerfile", _str),
     "confee:proxyDir": ("proxy_dir", _path),

@@ -12,7 +12,8 @@ Failure handling: EventBridge Scheduler invokes the Lambda asynchronously. Deliv
 invoke itself refused) are retried by the scheduler; a sync that raises is retried once by Lambda.
 Either kind, once given up, lands in one dead-letter queue, whose messages carry the request and,
 for Lambda failures, the error. Two alarms: the queue is not empty, and the sync failed in two
-consecutive schedule intervals (the snapshot is then at least two intervals old).
+consecutive schedule intervals (the snapshot is then at least two intervals old). The agent stack wires both to
+the alarm topic, next to the freshness alarm on the sync's own log lines (``observability/agent.py``).
 """
 
 from __future__ import annotations
@@ -122,6 +123,7 @@ class EventMirror(Construct):
         self.sync_errors_alarm = cloudwatch.Alarm(
             self,
             "SyncErrorsAlarm",
+            alarm_name="confee-mirror-sync-errors",
             alarm_description=(
                 "Confee mirror sync failed in two consecutive schedule intervals: the snapshot is getting stale "
                 "and the agent falls back to live connpass. See the Sync Lambda's logs and the dead-letter queue."
@@ -136,6 +138,7 @@ class EventMirror(Construct):
         self.dead_letter_alarm = cloudwatch.Alarm(
             self,
             "DeadLetterAlarm",
+            alarm_name="confee-mirror-dead-letters",
             alarm_description=(
                 "Confee mirror: a sync invocation was given up on (scheduler could not invoke, or the sync failed "
                 "after its retry). Read the message for the error, then purge the queue."

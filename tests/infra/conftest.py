@@ -21,6 +21,20 @@ def synth(sources: Sources, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     yield synthesize(tmp_path_factory.mktemp("cdk.out"), sources)
 
 
+#: A second app: WAF on with an allow-list of both address families, a custom rate, an alarm e-mail address.
+WAF_CONTEXT = {
+    "confee:waf": "true",
+    "confee:wafRateLimit": "120",
+    "confee:allowedIps": "203.0.113.0/24, 198.51.100.7, 2001:db8::/32",
+    "confee:alarmEmail": "ops@example.com",
+}
+
+
+@pytest.fixture(scope="session")
+def waf_synth(sources: Sources, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synth]:
+    yield synthesize(tmp_path_factory.mktemp("cdk.out-waf"), sources, WAF_CONTEXT)
+
+
 @pytest.fixture(scope="session")
 def agent_template(synth: Synth) -> Template:
     return synth.template(AGENT_STACK)

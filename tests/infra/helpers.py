@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Template
 
 from confee_infra.app import ConfeeStacks, build
 from confee_infra.config import InfraConfig
+from confee_infra.observability import AgentSignals
 from tests.infra import INFRA_DIR
 
 REPO_DIR = INFRA_DIR.parent
@@ -75,12 +77,8 @@ def make_sources(root: Path) -> Sources:
         (agent / "requirements.txt").write_text("strands-agents==1.62.0\nhttpx==0.28.1\n")
         (agent / "requirements-sync.txt").write_text("httpx==0.28.1\nboto3==1.44.5\nbotocore==1.44.5\n")
     proxy = REPO_DIR / "proxy"
-    if not all((proxy / "handlers" / f"{name}.py").is_file() for name in ("chat", "health")):
-        proxy = root / "proxy"
-        (proxy / "handlers").mkdir(parents=True, exist_ok=True)
-        for name in ("chat", "health"):
-            (proxy / "handlers" / f"{name}.py").write_text("def handler(event, context):\n    return {}\n")
-        (proxy / "requirements.txt").write_text("boto3==1.44.5\n")
+    if not all((proxy / name).is_file() for name in ("run.sh", "app.py", "requirements.txt")):
+        proxy = make_proxy(root / "proxy")
     spa = REPO_DIR / "spa" / "dist"
     if not (spa / "index.html").is_file():
         spa = root / "spa-dist"
@@ -89,12 +87,38 @@ def make_sources(root: Path) -> Sources:
     return Sources(agent_dir=agent, proxy_dir=proxy, spa_dist_dir=spa)
 
 
+#: What the placeholder Chat API needs in its bundle (the real proxy/requirements.txt pins these and more).
+PLACEHOLDER_PROXY_REQUIREMENTS = "boto3==1.44.5\nbotocore==1.44.5\nstarlette==1.10.0\nuvicorn==0.54.0\n"
+
+
+def make_proxy(proxy: Path) -> Path:
+    """A minimal stand-in for ``proxy/``: the ASGI app module, the start script (not executable: the bundler's
+    job), the requirements."""
+    proxy.mkdir(parents=True, exist_ok=True)
+    (proxy / "__init__.py").write_text("")
+    (proxy / "app.py").write_text("async def app(scope, receive, send):\n    return None\n")
+    (proxy / "run.sh").write_text('#!/bin/sh\nexec python -m uvicorn proxy.app:app --port "${AWS_LWA_PORT:-8080}"\n')
+    (proxy / "run.sh").chmod(0o644)
+    (proxy / "requirements.txt").write_text(PLACEHOLDER_PROXY_REQUIREMENTS)
+    return proxy
+
+
 def synthesize(outdir: Path, sources: Sources, overrides: dict[str, Any] | None = None) -> Synth:
     """Build and synthesize the whole app with cdk-nag, as ``cdk synth`` would (minus bundling)."""
     context = {**cdk_json_context(), **sources.context(), **(overrides or {}), "aws:cdk:bundling-stacks": []}
     app = cdk.App(outdir=str(outdir), context=context)
     stacks = build(app, InfraConfig.from_context(context))
     return Synth(stacks=stacks, assembly=app.synth(), outdir=outdir)
+
+
+#: What active X-Ray tracing adds to a function's role (IAM knows no narrower resource for these actions).
+XRAY_STATEMENT = {"Action": ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], "Effect": "Allow", "Resource": "*"}
+
+
+def standalone_signals(app: cdk.App, region: str) -> AgentSignals:
+    """What the API stack needs from the agent stack, when it is synthesized alone: a topic in a stack of its own."""
+    stack = cdk.Stack(app, "AgentSignals", env=cdk.Environment(region=region))
+    return AgentSignals(topic=sns.Topic(stack, "AlarmTopic"))
 
 
 def resources_of(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:

@@ -45,6 +45,25 @@ def test_stacks_deploy_in_dependency_order(synth: Synth) -> None:
     assert not any(s in artifacts[AGENT_STACK].get("dependencies", []) for s in STACKS)
 
 
+def stack_outputs_read(template: dict[str, Any], producer: str) -> set[str]:
+    """Names of ``producer``'s outputs that ``template`` reads with ``Fn::GetStackOutput``."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            reference = node.get("Fn::GetStackOutput")
+            if isinstance(reference, dict) and reference.get("StackName") == producer:
+                found.add(reference["OutputName"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(template)
+    return found
+
+
 def test_api_reads_the_runtime_arn_from_the_agent_stack_output(synth: Synth) -> None:
     agent_outputs = synth.raw(AGENT_STACK)["Outputs"]
     api = json.dumps(synth.raw(API_STACK))
@@ -53,8 +72,26 @@ def test_api_reads_the_runtime_arn_from_the_agent_stack_output(synth: Synth) -> 
     }
     assert "AgentRuntimeArn" in agent_outputs
     assert json.dumps(reference) in api
-    # nothing else of the agent stack leaks into the API stack (the secret in particular)
-    assert api.count(f'"StackName": "{AGENT_STACK}"') == api.count(json.dumps(reference))
+
+
+def test_api_reads_nothing_of_the_agent_stack_but_the_runtime_topic_and_alarms(synth: Synth) -> None:
+    """The alarm topic (alarm actions), the agent side's alarms and what its dashboard rows measure (runtime, Sync
+    Lambda, dead-letter queue), never the secret."""
+    agent = synth.raw(AGENT_STACK)
+    read = stack_outputs_read(synth.raw(API_STACK), AGENT_STACK)
+    assert "AgentRuntimeArn" in read
+    kinds = set()
+    for name in read:
+        value = json.dumps(agent["Outputs"][name]["Value"])
+        (logical_id,) = [key for key in agent["Resources"] if f'"{key}"' in value]
+        kinds.add(agent["Resources"][logical_id]["Type"])
+    assert kinds == {
+        "AWS::BedrockAgentCore::Runtime",
+        "AWS::SNS::Topic",
+        "AWS::CloudWatch::Alarm",
+        "AWS::Lambda::Function",
+        "AWS::SQS::Queue",
+    }
 
 
 def test_frontend_reaches_the_api_of_the_api_stack(synth: Synth) -> None:

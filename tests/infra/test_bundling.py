@@ -1,4 +1,4 @@
-"""Local bundling of the proxy Lambdas: pip --target for the Lambda platform, no Docker, offline here.
+"""Local bundling of the Chat function: pip --target for the Lambda platform, no Docker, offline here.
 
 pip is pointed at a local wheel directory (``PIP_NO_INDEX`` / ``PIP_FIND_LINKS``, which pip reads
 from the environment), so these tests install a real wheel without any network.
@@ -6,6 +6,9 @@ from the environment), so these tests install a real wheel without any network.
 
 from __future__ import annotations
 
+import os
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import aws_cdk as cdk
@@ -13,7 +16,9 @@ import pytest
 from aws_cdk import aws_lambda as lambda_
 
 from confee_infra.bundling import BundlingError, PipLocalBundling, docker_command, package_code
-from tests.infra.helpers import make_wheel
+from confee_infra.config import InfraConfig
+from confee_infra.stacks.api_stack import CHAT_HANDLER, ApiStack
+from tests.infra.helpers import Sources, cdk_json_context, make_wheel, make_wheels_for, standalone_signals
 
 
 @pytest.fixture
@@ -39,10 +44,18 @@ def package(tmp_path: Path) -> Path:
     return source
 
 
-def bundler(source: Path) -> PipLocalBundling:
+def bundler(source: Path, executables: tuple[str, ...] = ()) -> PipLocalBundling:
     return PipLocalBundling(
-        source_dir=source, package_name="proxy", python_version="3.14", platform="manylinux2014_aarch64"
+        source_dir=source,
+        package_name="proxy",
+        python_version="3.14",
+        platform="manylinux2014_aarch64",
+        executables=executables,
     )
+
+
+def is_executable(path: Path) -> bool:
+    return stat.S_IMODE(path.stat().st_mode) == 0o755
 
 
 def test_pip_targets_the_lambda_platform_not_the_build_machine(package: Path, tmp_path: Path) -> None:
@@ -93,7 +106,7 @@ def test_cdk_runs_the_local_bundler_without_docker(package: Path, tmp_path: Path
     code = package_code(
         package, package_name="proxy", runtime=lambda_.Runtime.PYTHON_3_14, architecture=lambda_.Architecture.ARM_64
     )
-    lambda_.Function(stack, "Fn", runtime=lambda_.Runtime.PYTHON_3_14, handler="proxy.handlers.chat.handler", code=code)
+    lambda_.Function(stack, "Fn", runtime=lambda_.Runtime.PYTHON_3_14, handler="proxy/run.sh", code=code)
     app.synth()
     staged = [path for path in (tmp_path / "cdk.out").glob("asset.*") if path.is_dir()]
     assert len(staged) == 1
@@ -143,3 +156,71 @@ def test_docker_fallback_command_installs_the_same_files() -> None:
     )
     plain = docker_command(package_name="proxy", requirements_file="requirements.txt", constraints_file=None)
     assert plain[2] == "pip install -r requirements.txt -t /asset-output && cp -r . /asset-output/proxy"
+    chat = docker_command(
+        package_name="proxy", requirements_file="requirements.txt", constraints_file=None, executables=("run.sh",)
+    )
+    assert chat[2].endswith("cp -r . /asset-output/proxy && chmod 755 /asset-output/proxy/run.sh")
+
+
+def test_start_script_is_executable_in_the_bundle_whatever_the_checkout_says(
+    package: Path, tmp_path: Path, offline_pip: Path
+) -> None:
+    script = package / "run.sh"
+    script.write_text("#!/bin/sh\nexec true\n")
+    script.chmod(0o644)  # a checkout on Windows, or a lost git mode bit
+    out = tmp_path / "out"
+    out.mkdir()
+    assert bundler(package, executables=("run.sh",)).try_bundle(str(out))
+    assert is_executable(out / "proxy" / "run.sh")
+    assert stat.S_IMODE(script.stat().st_mode) == 0o644  # the source is left alone
+
+
+def test_a_missing_start_script_fails_the_bundle(package: Path, tmp_path: Path, offline_pip: Path) -> None:
+    with pytest.raises(BundlingError, match=r"run\.sh is missing"):
+        bundler(package, executables=("run.sh",)).try_bundle(str(tmp_path))
+
+
+def test_fingerprint_follows_the_executables(package: Path) -> None:
+    assert bundler(package, executables=("run.sh",)).fingerprint() != bundler(package).fingerprint()
+
+
+@pytest.fixture
+def proxy_wheels(sources: Sources, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """A fake wheel for every pin of the Chat API's requirements (the real proxy/ when it exists)."""
+    wheels = tmp_path / "wheels"
+    names = make_wheels_for(wheels, sources.proxy_dir / "requirements.txt")
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(wheels))
+    yield names
+
+
+def test_chat_bundle_is_laid_out_as_the_function_runs_it(
+    sources: Sources, tmp_path: Path, proxy_wheels: list[str]
+) -> None:
+    """The API stack's own asset, bundled (not skipped): start script, app and the pinned server packages."""
+    assert {"starlette", "uvicorn", "boto3"} <= set(proxy_wheels)
+    outdir = tmp_path / "cdk.out"
+    context = {**cdk_json_context(), **sources.context()}
+    app = cdk.App(outdir=str(outdir), context=context)
+    config = InfraConfig.from_context(context)
+    ApiStack(
+        app,
+        "ChatBundle",
+        config=config,
+        runtime_arn="arn:aws:bedrock-agentcore:ap-northeast-1:123456789012:runtime/confee_agent-abc",
+        signals=standalone_signals(app, config.region),
+        env=cdk.Environment(region=config.region),
+    )
+    app.synth()
+
+    (bundle,) = [path for path in outdir.glob("asset.*") if (path / "proxy").is_dir()]
+    handler = bundle / CHAT_HANDLER  # ${LAMBDA_TASK_ROOT}/${_HANDLER}
+    assert handler.is_file()
+    assert is_executable(handler)
+    assert os.access(handler, os.X_OK)
+    assert (bundle / "proxy" / "app.py").is_file()
+    for package in ("starlette", "uvicorn", "boto3", "botocore"):
+        assert (bundle / package / "__init__.py").is_file(), package
+    assert not (bundle / "bin").exists()
+    assert not (bundle / "agent").exists()
+    assert not (bundle / "strands").exists()

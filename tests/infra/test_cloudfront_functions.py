@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Mapping
+from typing import Any
 
 import pytest
 
 from confee_infra.stacks.frontend_stack import FUNCTIONS_DIR
+from confee_infra.waf import VIEWER_IP_HEADER
 
 NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not on PATH")
@@ -26,19 +29,23 @@ const results = input.uris.map((uri) => {
   const event = {
     version: '1.0',
     context: { eventType: 'viewer-request' },
-    viewer: { ip: '192.0.2.1' },
-    request: { method: 'POST', uri: uri, querystring: { q: { value: '1' } }, headers: {}, cookies: {} },
+    viewer: { ip: input.ip || '192.0.2.1' },
+    request: {
+      method: 'POST', uri: uri, querystring: { q: { value: '1' } }, headers: input.headers || {}, cookies: {},
+    },
   };
   const out = sandbox.__handler(event);
-  return { uri: out.uri, method: out.method, querystring: out.querystring };
+  return { uri: out.uri, method: out.method, querystring: out.querystring, headers: out.headers };
 });
 process.stdout.write(JSON.stringify(results));
 """
 
 
-def run(file_name: str, uris: list[str]) -> list[dict[str, object]]:
+def run(
+    file_name: str, uris: list[str], *, ip: str | None = None, headers: Mapping[str, object] | None = None
+) -> list[dict[str, Any]]:
     assert NODE is not None
-    payload = json.dumps({"file": str(FUNCTIONS_DIR / file_name), "uris": uris})
+    payload = json.dumps({"file": str(FUNCTIONS_DIR / file_name), "uris": uris, "ip": ip, "headers": headers})
     done = subprocess.run([NODE, "-e", HARNESS], input=payload, capture_output=True, text=True, check=True, timeout=30)
     return list(json.loads(done.stdout))
 
@@ -67,6 +74,7 @@ def test_spa_routing_rewrites_routes_and_keeps_assets(uri: str, expected: str) -
     ("uri", "expected"),
     [
         ("/api/chat", "/chat"),
+        ("/api/chat/stream", "/chat/stream"),
         ("/api/health", "/health"),
         ("/api/", "/"),
         ("/api", "/"),
@@ -78,6 +86,19 @@ def test_spa_routing_rewrites_routes_and_keeps_assets(uri: str, expected: str) -
 def test_strip_api_prefix(uri: str, expected: str) -> None:
     (result,) = run("strip_api_prefix.js", [uri])
     assert result["uri"] == expected
+
+
+@pytest.mark.parametrize("ip", ["198.51.100.23", "2001:db8::7"])
+def test_api_function_passes_the_viewer_address_for_the_waf(ip: str) -> None:
+    (result,) = run("strip_api_prefix.js", ["/api/chat"], ip=ip)
+    assert result["headers"][VIEWER_IP_HEADER] == {"value": ip}
+
+
+def test_a_client_cannot_choose_its_own_viewer_address() -> None:
+    forged = {VIEWER_IP_HEADER: {"value": "203.0.113.1"}, "content-type": {"value": "application/json"}}
+    (result,) = run("strip_api_prefix.js", ["/api/chat"], ip="198.51.100.23", headers=forged)
+    assert result["headers"][VIEWER_IP_HEADER] == {"value": "198.51.100.23"}
+    assert result["headers"]["content-type"] == {"value": "application/json"}  # other headers untouched
 
 
 @pytest.mark.parametrize("file_name", ["spa_routing.js", "strip_api_prefix.js"])

@@ -11,6 +11,7 @@ import pytest
 from aws_cdk.assertions import Match, Template
 
 from confee_infra.app import API_STACK, FRONTEND_STACK
+from confee_infra.stacks.api_stack import INTEGRATION_TIMEOUT_SECONDS
 from confee_infra.stacks.frontend_stack import CONTENT_SECURITY_POLICY, FUNCTIONS_DIR
 from tests.infra.helpers import Sources, Synth, as_list, resources_of
 
@@ -98,6 +99,7 @@ def test_api_behavior_forwards_everything_uncached_to_the_rest_api(synth: Synth,
     assert api["PathPattern"] == "/api/*"
     assert set(api["AllowedMethods"]) == {"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
     assert api["CachePolicyId"] == CACHING_DISABLED
+    assert api["Compress"] is False
     assert api["OriginRequestPolicyId"] == ALL_VIEWER_EXCEPT_HOST_HEADER
     assert api["ViewerProtocolPolicy"] == "https-only"
     strip = function_id_for(frontend_template, "strip_api_prefix.js")
@@ -112,6 +114,25 @@ def test_api_behavior_forwards_everything_uncached_to_the_rest_api(synth: Synth,
     # RestApiOrigin prefixes the stage taken from the API URL: /api/chat -> /chat -> /prod/chat
     assert origin["OriginPath"]["Fn::Join"][1][0] == "/"
     assert "ChatApiDeploymentStageprod" in json.dumps(origin["OriginPath"])
+
+
+def test_api_origin_waits_for_a_stream_within_the_default_quota(synth: Synth) -> None:
+    """The read timeout bounds the wait for the first byte and every later gap; the keep-alive, idle reuse."""
+    config = distribution_config(synth)
+    (api,) = config["CacheBehaviors"]
+    (origin,) = [o for o in config["Origins"] if o["Id"] == api["TargetOriginId"]]
+    custom = origin["CustomOriginConfig"]
+    assert custom["OriginReadTimeout"] == 60  # up from 30: the limit without a quota request
+    assert custom["OriginKeepaliveTimeout"] == 60  # up from 5
+    # The API answers (its 504 included) before CloudFront gives up; the agent's 25 s budget fits well inside.
+    assert custom["OriginReadTimeout"] > INTEGRATION_TIMEOUT_SECONDS
+    assert "ResponseCompletionTimeout" not in origin  # unset: no total cap beyond the API's own
+
+
+def test_spa_behavior_still_compresses_and_caches(synth: Synth) -> None:
+    default = distribution_config(synth)["DefaultCacheBehavior"]
+    assert default["Compress"] is True
+    assert default["CachePolicyId"] == CACHING_OPTIMIZED
 
 
 def test_both_behaviors_send_security_headers(synth: Synth, frontend_template: Template) -> None:

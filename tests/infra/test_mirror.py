@@ -20,6 +20,7 @@ from confee_infra.config import InfraConfig
 from confee_infra.mirror import SYNC_HANDLER, EventMirror
 from confee_infra.stacks.agentcore_stack import AgentCoreStack
 from tests.infra.helpers import (
+    XRAY_STATEMENT,
     Sources,
     Synth,
     as_list,
@@ -62,13 +63,17 @@ def sync_function(template: Template) -> tuple[str, dict[str, Any]]:
     return match
 
 
+def topic_id(template: Template) -> str:
+    return only(template, "AWS::SNS::Topic")[0]
+
+
 def queue_id(template: Template) -> str:
     return only(template, "AWS::SQS::Queue")[0]
 
 
 def alarm_on(template: Template, metric_name: str) -> dict[str, Any]:
     alarms = resources_of(template, "AWS::CloudWatch::Alarm").values()
-    (props,) = [a["Properties"] for a in alarms if a["Properties"]["MetricName"] == metric_name]
+    (props,) = [a["Properties"] for a in alarms if a["Properties"].get("MetricName") == metric_name]
     return dict(props)
 
 
@@ -170,6 +175,7 @@ def test_sync_role_may_write_the_mirror_prefix_read_the_key_and_dead_letter(agen
             "Resource": arn_of(log_group_id),
             "Sid": "WriteOwnLogs",
         },
+        XRAY_STATEMENT,  # active tracing
         {
             "Action": ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
             "Effect": "Allow",
@@ -266,7 +272,8 @@ def test_alarm_when_the_sync_fails_in_two_consecutive_intervals(agent: Template)
     assert (alarm["EvaluationPeriods"], alarm["DatapointsToAlarm"]) == (2, 2)
     assert (alarm["ComparisonOperator"], alarm["Threshold"]) == ("GreaterThanOrEqualToThreshold", 1)
     assert alarm["TreatMissingData"] == "notBreaching"
-    assert "AlarmActions" not in alarm  # wired to a topic by a later change
+    assert alarm["AlarmName"] == "confee-mirror-sync-errors"
+    assert alarm["AlarmActions"] == alarm["OKActions"] == [{"Ref": topic_id(agent)}]
 
 
 def test_alarm_when_the_dead_letter_queue_holds_a_message(agent: Template) -> None:
@@ -277,6 +284,8 @@ def test_alarm_when_the_dead_letter_queue_holds_a_message(agent: Template) -> No
     assert alarm["Statistic"] == "Maximum"
     assert alarm["EvaluationPeriods"] == 1
     assert alarm["TreatMissingData"] == "notBreaching"
+    assert alarm["AlarmName"] == "confee-mirror-dead-letters"
+    assert alarm["AlarmActions"] == alarm["OKActions"] == [{"Ref": topic_id(agent)}]
 
 
 def test_alarms_are_exposed_for_a_notification_topic(synth: Synth) -> None:
@@ -348,6 +357,12 @@ def test_interval_comes_from_context(
     _, config = only(template, "AWS::Lambda::EventInvokeConfig")
     assert config["Properties"]["MaximumEventAgeInSeconds"] == event_age
     assert alarm_on(template, "Errors")["Period"] == minutes * 60
+    # The freshness alarm looks at the same intervals: two of them, 24 hours at most (CloudWatch allows 7 days
+    # for periods of an hour or more, one day below an hour).
+    freshness = alarm_on(template, "MirrorSyncSucceeded")
+    assert (freshness["Period"], freshness["EvaluationPeriods"]) == (minutes * 60, 2)
+    limit = 7 * 86_400 if freshness["Period"] >= 3600 else 86_400
+    assert freshness["Period"] * freshness["EvaluationPeriods"] <= limit
 
 
 # --- the bundle -----------------------------------------------------------------------------------------------------

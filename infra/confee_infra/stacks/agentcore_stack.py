@@ -1,4 +1,5 @@
-"""ConfeeAgentCoreStack: the agent container on Bedrock AgentCore Runtime, the connpass key secret, the event mirror.
+"""ConfeeAgentCoreStack: the agent container on Bedrock AgentCore Runtime, the connpass key secret, the event mirror,
+the alarm topic and the agent side's alarms (runtime, Bedrock, connpass, mirror).
 
 The secret lives here because only the agent reads it: the runtime (live fallback) and the mirror's Sync
 Lambda, which runs the agent's own sync code. Nothing else is granted it.
@@ -16,11 +17,13 @@ from constructs import Construct
 from confee_infra import nag
 from confee_infra.config import InfraConfig
 from confee_infra.mirror import EventMirror
+from confee_infra.observability import AgentMonitoring, AgentSignals, AlarmTopic
 
 RUNTIME_NAME = "confee_agent"
 RUNTIME_ARN_OUTPUT = "AgentRuntimeArn"
 MIRROR_BUCKET_OUTPUT = "MirrorBucketName"
 MIRROR_SYNC_OUTPUT = "MirrorSyncFunctionName"
+ALARM_TOPIC_OUTPUT = "AlarmTopicArn"
 SECRET_NAME = "confee/connpass-api-key"  # noqa: S105 - the secret's name, not its value
 BEDROCK_INVOKE_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
 
@@ -32,6 +35,8 @@ class AgentCoreStack(cdk.Stack):
         runtime: The runtime; other stacks reach it through ``runtime_arn_reference()``.
         secret: The connpass API key secret, created empty and filled by the operator.
         mirror: The event mirror the runtime searches (snapshot bucket, scheduled Sync Lambda, alarms).
+        alarm_topic: The SNS topic every Confee alarm notifies (both stacks').
+        monitoring: The runtime's log group, the log metric filters and the agent side's alarms.
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, config: InfraConfig, **kwargs: object) -> None:
@@ -72,6 +77,15 @@ class AgentCoreStack(cdk.Stack):
             self.runtime.add_to_role_policy(statement)
         self._acknowledge_runtime_role()
         self.mirror.acknowledge_snapshot_reader(self.runtime.role)
+        self.alarm_topic = AlarmTopic(self, "AlarmTopic", email=config.alarm_email)
+        self.monitoring = AgentMonitoring(
+            self,
+            "Monitoring",
+            config=config,
+            runtime=self.runtime,
+            mirror=self.mirror,
+            topic=self.alarm_topic.topic,
+        )
 
         output = cdk.CfnOutput(
             self, RUNTIME_ARN_OUTPUT, value=self.runtime.agent_runtime_arn, description="AgentCore runtime"
@@ -81,9 +95,15 @@ class AgentCoreStack(cdk.Stack):
         mirror_outputs = {
             MIRROR_BUCKET_OUTPUT: (self.mirror.bucket.bucket_name, "event mirror snapshots"),
             MIRROR_SYNC_OUTPUT: (self.mirror.sync.function.function_name, "invoke once to sync right after deploying"),
+            ALARM_TOPIC_OUTPUT: (self.alarm_topic.topic.topic_arn, "every Confee alarm notifies this SNS topic"),
         }
         for name, (value, description) in mirror_outputs.items():
             cdk.CfnOutput(self, name, value=value, description=description).override_logical_id(name)
+
+    @property
+    def signals(self) -> AgentSignals:
+        """The alarm topic, the agent side's alarms and dashboard rows, for the API stack."""
+        return self.monitoring.signals()
 
     def runtime_arn_reference(self) -> str:
         """The runtime ARN for another stack, read from this stack's ``AgentRuntimeArn`` output.

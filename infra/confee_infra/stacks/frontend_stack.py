@@ -13,15 +13,27 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_s3_deployment as s3deploy
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from confee_infra import nag
 from confee_infra.buckets import private_bucket
 from confee_infra.config import InfraConfig
 from confee_infra.python_function import LOG_RETENTION
+from confee_infra.waf import ORIGIN_VERIFY_HEADER
 
 FUNCTIONS_DIR = Path(__file__).resolve().parents[1] / "cloudfront"
 API_PATH_PATTERN = "/api/*"
+
+#: How long CloudFront waits for the API's first byte and then between two packets of a response. An answer
+#: streams its first event within the agent's 25 s budget (before it, the app holds the status), later
+#: silences are at most 10 s (keep-alive comments) and API Gateway ends any integration at 35 s, so 60 s is
+#: never reached by a working stream. 60 s is the limit every account has without a quota request (the
+#: current CloudFront API reference allows up to 120 s).
+API_READ_TIMEOUT_SECONDS = 60
+#: How long CloudFront keeps an idle connection to the API for the next request (default 5 s): a follow-up
+#: question within a minute skips a new TLS handshake to API Gateway. It does not bound an open stream.
+API_KEEPALIVE_TIMEOUT_SECONDS = 60
 
 #: The built page's own policy (the meta tag spa/vite.config.ts injects into dist/index.html) plus what only a
 #: header can say (frame-ancestors). Both are enforced, so the header must not be looser than the meta tag (it
@@ -69,8 +81,20 @@ class FrontendStack(cdk.Stack):
         *,
         config: InfraConfig,
         api: apigw.RestApi,
+        origin_secret: secretsmanager.ISecret | None = None,
         **kwargs: object,
     ) -> None:
+        """Create the bucket, the distribution and the SPA upload.
+
+        Args:
+            scope: The app.
+            construct_id: Stack name.
+            config: Validated configuration.
+            api: The Chat API, served at ``/api/*``.
+            origin_secret: With the API's WAF on, the value sent in ``x-confee-origin-verify`` on every ``/api/*``
+                request (a CloudFormation dynamic reference, resolved at deploy time).
+            kwargs: Stack properties (env, description).
+        """
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
         self.bucket = private_bucket(self, "SiteBucket")
         headers = cloudfront.ResponseHeadersPolicy(
@@ -111,11 +135,26 @@ class FrontendStack(cdk.Stack):
             ),
             additional_behaviors={
                 API_PATH_PATTERN: cloudfront.BehaviorOptions(
-                    origin=origins.RestApiOrigin(api),
+                    origin=origins.RestApiOrigin(
+                        api,
+                        read_timeout=cdk.Duration.seconds(API_READ_TIMEOUT_SECONDS),
+                        keepalive_timeout=cdk.Duration.seconds(API_KEEPALIVE_TIMEOUT_SECONDS),
+                        # The API's WAF tells CloudFront's requests (whose viewer address it trusts) by this header.
+                        custom_headers=(
+                            {ORIGIN_VERIFY_HEADER: origin_secret.secret_value.unsafe_unwrap()}
+                            if origin_secret
+                            else None
+                        ),
+                    ),
                     # A redirect would turn POST into GET: refuse plain HTTP instead.
                     viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
                     allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+                    # Answers are per session and streamed: nothing to cache and nothing to compress. A compressor
+                    # batches small SSE frames into deflate blocks (events held back). CloudFront compresses only
+                    # with a cache policy that enables Gzip/Brotli, which CachingDisabled does not; compress=False
+                    # says so here too, so a later cache policy cannot start compressing the stream.
                     cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+                    compress=False,
                     origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
                     response_headers_policy=headers,
                     function_associations=[self._function("StripApiPrefix", "strip_api_prefix.js")],
@@ -242,8 +281,8 @@ class FrontendStack(cdk.Stack):
         nag.acknowledge(
             self.distribution,
             "CFR2",
-            "No WAF web ACL: its fixed monthly fee would exceed this demo's running cost; the API behind /api/* "
-            "is throttled at the API Gateway stage.",
+            "No CloudFront-scope web ACL (it must live in us-east-1, a fourth stack): the optional WAF (confee:waf) "
+            "is regional on the API stage behind /api/*, and the rest of the site is static files.",
         )
         nag.acknowledge(
             self.distribution,
