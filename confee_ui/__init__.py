@@ -1,4 +1,5 @@
-"""Pure helpers for the Streamlit demo (``streamlit_app.py``): state, cards, error texts, stream adapter.
+"""The Streamlit workbench's parts (``streamlit_app.py``): configurations, state, traces, exports, cards, errors.
 
-Nothing here imports Streamlit, so every rule the page follows is unit-testable.
+The modules at this level do not import Streamlit, so every rule the page follows is unit-testable; the
+Streamlit calls live in ``confee_ui.views``.
 """

@@ -7,8 +7,11 @@ so the app can render cards after the text has streamed in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
+
+from confee_ui.state import Timing
 
 
 class ReplyStream:
@@ -20,9 +23,13 @@ class ReplyStream:
         done: Whether the ``done`` event arrived.
     """
 
-    def __init__(self, raw: Iterable[Mapping[str, Any]]) -> None:
+    def __init__(self, raw: Iterable[Mapping[str, Any]], clock: Callable[[], float] = time.perf_counter) -> None:
         self._raw = raw
         self._parts: list[str] = []
+        self._clock = clock
+        self._started = clock()
+        self._first_text: float | None = None
+        self._finished: float | None = None
         self.events: list[dict[str, Any]] = []
         self.meta: dict[str, Any] = {}
         self.done = False
@@ -34,6 +41,8 @@ class ReplyStream:
             if kind == "text":
                 delta = str(item.get("text") or "")
                 if delta:
+                    if self._first_text is None:
+                        self._first_text = self._clock()
                     self._parts.append(delta)
                     yield delta
             elif kind == "done":
@@ -42,6 +51,13 @@ class ReplyStream:
                 meta = item.get("meta")
                 self.meta = dict(meta) if isinstance(meta, Mapping) else {}
                 self.done = True
+                self._finished = self._clock()
+
+    def timing(self) -> Timing:
+        """Seconds from the request to the first text and to the ``done`` event (or now, if it never came)."""
+        end = self._finished if self._finished is not None else self._clock()
+        first = None if self._first_text is None else self._first_text - self._started
+        return Timing(first_text_s=first, total_s=end - self._started)
 
     @property
     def text_so_far(self) -> str:

@@ -1,9 +1,8 @@
-"""Bedrock token prices, in one place, for the estimated cost per question. An estimate, not a bill.
+"""Bedrock token prices for the estimated cost per question, read from the one price table. An estimate, not a bill.
 
-Source: Amazon Bedrock pricing, https://aws.amazon.com/bedrock/pricing/ (Amazon Nova, on-demand, us-east-1;
-the same figures appear in the AWS Price List API, offer ``AmazonBedrock``), as read in late 2026. Other
-regions and cross-region inference profiles (``apac.``…) may bill slightly differently, batch and Flex
-tiers are cheaper, and prices change: check the page before quoting a figure, or pass your own prices
+The figures and their sources live in ``agent/models/catalog.py`` (also used by the Streamlit workbench).
+The harness prices every model of that catalog; other regions, batch and Flex tiers bill
+differently and prices change: check the page before quoting a figure, or pass your own prices
 (``--price-input`` / ``--price-output``).
 """
 
@@ -11,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PRICES_SOURCE = "https://aws.amazon.com/bedrock/pricing/ (Amazon Nova, on-demand, us-east-1, late 2026)"
+from agent.models.catalog import MODELS
+from agent.models.catalog import PRICES_SOURCE as PRICES_SOURCE
 
 
 @dataclass(frozen=True)
@@ -27,12 +27,8 @@ class Price:
         return input_tokens / 1000 * self.input_per_1k + output_tokens / 1000 * self.output_per_1k
 
 
-#: Model family (a substring of the model id or inference profile) → price.
-PRICES: tuple[Price, ...] = (
-    Price("nova-micro", 0.000035, 0.00014),
-    Price("nova-lite", 0.00006, 0.00024),
-    Price("nova-pro", 0.0008, 0.0032),
-)
+#: Model family (a substring of the model id or inference profile) → price: every model of the catalog.
+PRICES: tuple[Price, ...] = tuple(Price(model.family, model.input_per_1k, model.output_per_1k) for model in MODELS)
 
 
 def price_for(model_id: str) -> Price | None:

@@ -1,20 +1,32 @@
-"""Amazon Bedrock (Nova Micro) through Strands' ``BedrockModel``, tuned for reliable tool use."""
+"""Amazon Bedrock (Nova Micro by default) through Strands' ``BedrockModel``, tuned for reliable tool use."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from botocore.config import Config
 from strands.models.bedrock import BedrockModel
 
 from agent.config import Settings
+from agent.models import catalog
 
 #: Nova answers stay well under this; a cap keeps a runaway generation cheap.
 MAX_TOKENS = 2048
 
 
+def greedy_fields(model_id: str) -> dict[str, Any]:
+    """``additionalModelRequestFields`` for greedy decoding of ``model_id``."""
+    entry = catalog.find(model_id)
+    return copy.deepcopy(dict(entry.request_fields)) if entry else {"inferenceConfig": {"topK": 1}}
+
+
 def bedrock_model(settings: Settings, *, endpoint_url: str | None = None, **client_config: Any) -> BedrockModel:
-    """A ``BedrockModel`` with greedy decoding (temperature 0, topK 1), as AWS advises for Nova tool use.
+    """A ``BedrockModel`` with greedy decoding (temperature 0, top-k 1), as AWS advises for Nova tool use.
+
+    Each model family names top-k its own way (``agent/models/catalog.py``): Nova inside
+    ``inferenceConfig.topK``, Anthropic as ``top_k`` (and refuses unknown fields). A model outside the
+    catalog gets Nova's form.
 
     Args:
         settings: Model id and region come from here.
@@ -35,6 +47,5 @@ def bedrock_model(settings: Settings, *, endpoint_url: str | None = None, **clie
         boto_client_config=config,
         temperature=0.0,
         max_tokens=MAX_TOKENS,
-        # Nova takes topK only inside additionalModelRequestFields.inferenceConfig.
-        additional_request_fields={"inferenceConfig": {"topK": 1}},
+        additional_request_fields=greedy_fields(settings.model_id),
     )

@@ -36,3 +36,16 @@ def test_error_mid_stream_keeps_partial_text() -> None:
         list(reply.text())
     assert reply.text_so_far == "途中"
     assert not reply.done
+
+
+def test_timing_to_first_text_and_done() -> None:
+    ticks = iter([10.0, 10.4, 11.5])  # created, first text, done
+    raw: list[dict[str, Any]] = [
+        {"type": "text", "text": "a"},
+        {"type": "text", "text": "b"},
+        {"type": "done", "session_id": "s", "events": [], "meta": {}},
+    ]
+    reply = ReplyStream(raw, clock=lambda: next(ticks))
+    list(reply.text())
+    timing = reply.timing()
+    assert timing.first_text_s == pytest.approx(0.4) and timing.total_s == pytest.approx(1.5)

@@ -85,7 +85,7 @@ def test_tokens_and_estimated_cost_per_question_from_usage() -> None:
 
 
 def test_every_listed_model_family_has_a_price() -> None:
-    assert {p.model for p in PRICES} == {"nova-micro", "nova-lite", "nova-pro"}
+    assert {p.model for p in PRICES} == {"nova-micro", "nova-lite", "nova-pro", "claude-haiku-4-5"}
     assert price_for("amazon.nova-pro-v1:0") is not None and price_for("anthropic.claude") is None
 
 

@@ -207,7 +207,7 @@ def test_each_failure_is_logged_once_for_the_failure_alarm(fake, vt, caplog):
         search_error(client)
         client.search(SearchQuery())  # a success logs nothing at WARNING
     failures = [r for r in caplog.records if r.getMessage() == "connpass request failed"]
-    assert [r.fields["connpass_error"] for r in failures] == ["upstream"]  # type: ignore[attr-defined]
+    assert [r.fields["connpass_error"] for r in failures] == ["upstream"]
     assert KEY not in caplog.text
 
 
