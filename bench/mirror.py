@@ -105,6 +105,8 @@ def _ms(seconds: float) -> str:
 
 
 def _p50_p95(samples: Sequence[float]) -> str:
+    if not samples:
+        return "none (n=0)"
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
     return f"p50 {_ms(statistics.median(ordered))}, p95 {_ms(p95)}, max {_ms(ordered[-1])} (n={len(ordered)})"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent.clock import JST
+from agent.events import parse_time
 from agent.sources.prefectures import PREFECTURES
 
 ONLINE = "online"
@@ -75,14 +76,9 @@ def slug_of_label(label: str | None) -> str | None:
 
 
 def parse_start(value: Any) -> dt.datetime | None:
-    """An ISO 8601 start time in JST (naive values are JST), or ``None``."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=JST)).astimezone(JST)
+    """An ISO 8601 start time in JST (naive values are JST), or ``None`` (the agent's own parser)."""
+    moment = parse_time(value)
+    return moment.astimezone(JST) if moment else None
 
 
 def for_beginners(title: str, catch: str, description: str) -> bool:

@@ -95,8 +95,13 @@ def agent_server(
 
 
 def _require_free_port(host: str, port: int) -> None:
-    """Fail clearly when the port is taken: otherwise /ping could be answered by whatever already listens there."""
+    """Fail clearly when the port is taken: otherwise /ping could be answered by whatever already listens there.
+
+    The probe sets ``SO_REUSEADDR`` as the server's own socket does (uvicorn), so a port whose last connection
+    lingers in TIME_WAIT after a restart counts as free, while one somebody listens on is still refused.
+    """
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:

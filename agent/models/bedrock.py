@@ -13,6 +13,11 @@ from agent.models import catalog
 
 #: Nova answers stay well under this; a cap keeps a runaway generation cheap.
 MAX_TOKENS = 2048
+#: botocore makes one attempt per model call: throttling is retried by exactly one layer, Strands'
+#: ``ModelRetryStrategy`` (``agent/runtime/service.py`` ``MODEL_ATTEMPTS``). It also sees a throttle that
+#: arrives inside the event stream (botocore cannot retry those) and its backoff (1 s, 2 s) is bounded to fit
+#: the 24 s turn budget, where botocore's jittered backoff is not; two retrying layers multiplied to 9 calls.
+BOTO_RETRIES: dict[str, Any] = {"total_max_attempts": 1, "mode": "standard"}
 
 
 def greedy_fields(model_id: str) -> dict[str, Any]:
@@ -36,7 +41,7 @@ def bedrock_model(settings: Settings, *, endpoint_url: str | None = None, **clie
     config = Config(
         connect_timeout=5,
         read_timeout=60,
-        retries=client_config.pop("retries", {"total_max_attempts": 3, "mode": "standard"}),
+        retries=client_config.pop("retries", dict(BOTO_RETRIES)),
         user_agent_extra="confee/0.1",
         **client_config,
     )

@@ -46,7 +46,11 @@ TURN_TIMEOUT_SECONDS = 24.0
 #: Messages kept per conversation (older ones slide out; tool results are the bulk).
 HISTORY_WINDOW = 30
 #: Model throttling: two quick retries fit the turn budget; Strands' default (6 tries from 4 s) does not.
+#: The only retrying layer: botocore makes a single attempt per call (``agent/models/bedrock.py`` ``BOTO_RETRIES``).
 MODEL_ATTEMPTS = 3
+#: Backoff between those attempts (seconds): 1 then 2, so a throttled step gives up after about 3 s.
+MODEL_RETRY_INITIAL_DELAY = 1
+MODEL_RETRY_MAX_DELAY = 4
 
 
 class ChatService:
@@ -235,7 +239,11 @@ class ChatService:
             callback_handler=None,
             hooks=[TraceHooks()],
             conversation_manager=SlidingWindowConversationManager(window_size=HISTORY_WINDOW),
-            retry_strategy=ModelRetryStrategy(max_attempts=self._model_attempts, initial_delay=1, max_delay=4),
+            retry_strategy=ModelRetryStrategy(
+                max_attempts=self._model_attempts,
+                initial_delay=MODEL_RETRY_INITIAL_DELAY,
+                max_delay=MODEL_RETRY_MAX_DELAY,
+            ),
         )
 
 

@@ -54,7 +54,15 @@ def preflight_headers(origin: str | None, methods: str) -> dict[str, str] | None
 
 
 def error_headers(error: AgentError) -> dict[str, str]:
-    """Extra headers of an error answer: ``Retry-After`` in whole seconds, rounded up, when throttled."""
-    if error.retry_after is None:
-        return {}
-    return {"Retry-After": str(max(1, math.ceil(error.retry_after)))}  # never tell clients to come back early
+    """Extra headers of an error answer: ``Retry-After`` in whole seconds, rounded up, when throttled.
+
+    ``session_expired`` rides on 408, which is also a transport status: browsers (Chromium) silently re-send a
+    POST answered 408 on a reused connection. ``Connection: close`` ends the connection with the answer, so no
+    client re-sends the request on it.
+    """
+    headers: dict[str, str] = {}
+    if error.code == "session_expired":
+        headers["Connection"] = "close"
+    if error.retry_after is not None:
+        headers["Retry-After"] = str(max(1, math.ceil(error.retry_after)))  # never tell clients to come back early
+    return headers

@@ -11,6 +11,7 @@ from typing import Any
 import aws_cdk as cdk
 import jsonschema
 import pytest
+import yaml
 from aws_cdk import aws_bedrockagentcore as agentcore
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Match, Template
@@ -26,6 +27,7 @@ from confee_infra.stacks.api_stack import (
     ApiStack,
     invoke_runtime_statement,
 )
+from proxy.client import errors as proxy_errors
 from tests.infra.helpers import (
     XRAY_STATEMENT,
     Sources,
@@ -286,8 +288,7 @@ def test_chat_methods_declare_their_answers_including_415(synth: Synth, api_temp
 
 
 def test_error_statuses_are_the_proxy_error_table() -> None:
-    errors = pytest.importorskip("proxy.client.errors")
-    assert set(ERROR_STATUSES) == {str(status) for status in errors.STATUS_BY_CODE.values()}
+    assert set(ERROR_STATUSES) == {str(status) for status in proxy_errors.STATUS_BY_CODE.values()}
 
 
 def test_api_gateway_may_invoke_the_chat_function_per_method_only(synth: Synth) -> None:
@@ -351,15 +352,23 @@ def test_gateway_errors_use_the_chat_api_error_shape(
 
 
 def test_gateway_errors_match_the_proxy_error_table(api_template: Template) -> None:
-    errors = pytest.importorskip("proxy.client.errors")
     for response in api_template.find_resources("AWS::ApiGateway::GatewayResponse").values():
         props = response["Properties"]
         error = json.loads(props["ResponseTemplates"]["application/json"])["error"]
-        if error["code"] not in errors.STATUS_BY_CODE:
+        if error["code"] not in proxy_errors.STATUS_BY_CODE:
             continue  # not_found: API Gateway's own (unknown path), the proxy never sees it
-        assert error["message"] == errors.DEFAULT_MESSAGES[error["code"]]
+        assert error["message"] == proxy_errors.DEFAULT_MESSAGES[error["code"]]
         if "StatusCode" in props:
-            assert int(props["StatusCode"]) == errors.STATUS_BY_CODE[error["code"]]
+            assert int(props["StatusCode"]) == proxy_errors.STATUS_BY_CODE[error["code"]]
+
+
+def test_gateway_error_codes_are_in_the_openapi_error_enum(api_template: Template) -> None:
+    """Issue 12: every answer of the API is Contract 2 JSON, API Gateway's own 404 (``not_found``) included."""
+    document = yaml.safe_load((Path(__file__).resolve().parents[2] / "proxy" / "openapi.yaml").read_text())
+    enum = set(document["components"]["schemas"]["ErrorCode"]["enum"])
+    for response in api_template.find_resources("AWS::ApiGateway::GatewayResponse").values():
+        error = json.loads(response["Properties"]["ResponseTemplates"]["application/json"])["error"]
+        assert error["code"] in enum, error
 
 
 def test_api_url_output(api_template: Template) -> None:

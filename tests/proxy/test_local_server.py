@@ -73,6 +73,36 @@ def test_expired_session_is_408(api: httpx.Client, openapi: Any, path: str) -> N
     openapi.check("/chat", "post", 408, response.json())
 
 
+def _raw_request(path: str, body: bytes) -> bytes:
+    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    return head.encode() + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+
+
+@pytest.mark.parametrize("path", ["/api/chat", "/api/chat/stream"])
+def test_expired_session_closes_the_connection(base_url: str, path: str) -> None:
+    """Issue 12: 408 is also a transport status; browsers re-send a POST answered 408 on a reused connection."""
+    body = json.dumps({"message": "大阪だと？", "session_id": new_session_id(), "turn": 1}).encode()
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(_raw_request(path, body))
+        received = b""
+        while chunk := sock.recv(65536):  # returns b"" only when the server closed the connection
+            received += chunk
+        # A second request on the same connection cannot be answered: the server has closed it.
+        try:
+            sock.sendall(_raw_request(path, body))
+            again = sock.recv(65536)
+        except OSError:
+            again = b""
+    head, _, payload = received.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    assert lines[0].startswith("HTTP/1.1 408"), lines[0]
+    headers = {name.strip().lower(): value.strip() for name, _, value in (line.partition(":") for line in lines[1:])}
+    assert headers["connection"].lower() == "close"
+    assert json.loads(payload)["error"]["code"] == "session_expired"
+    assert again == b""
+
+
 @pytest.mark.parametrize(
     "body",
     [

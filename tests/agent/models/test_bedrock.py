@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 import urllib.parse
 from typing import Any
 
@@ -18,9 +19,9 @@ from agent.clock import JST, fixed_clock
 from agent.config import Settings
 from agent.models.bedrock import bedrock_model
 from agent.runtime.server import create_app
-from agent.runtime.service import ChatService
+from agent.runtime.service import MODEL_ATTEMPTS, TURN_TIMEOUT_SECONDS, ChatService
 from agent.sources.sample import SampleCatalogue
-from tests.fixtures.fake_bedrock import FakeBedrock, text_reply, tool_reply
+from tests.fixtures.fake_bedrock import FakeBedrock, http_error, text_reply, tool_reply
 from tests.fixtures.uvicorn_server import serve_asgi
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=JST)
@@ -138,3 +139,28 @@ def test_missing_aws_credentials_is_a_clear_set_up_error(monkeypatch: pytest.Mon
     assert body["error"]["code"] == "agent_unavailable"
     assert "認証情報" in body["error"]["message"] and "CONFEE_MODEL=offline" in body["error"]["message"]
     assert fake.requests == []  # nothing unsigned ever left
+
+
+@pytest.mark.parametrize(
+    "throttle",
+    [
+        pytest.param(lambda body: http_error(429, "ThrottlingException", "Too many requests"), id="http-429"),
+        pytest.param(lambda body: [("!throttlingException", {"message": "Too many requests"})], id="in-stream"),
+    ],
+)
+def test_production_retry_setting_makes_model_attempts_calls_per_step_within_the_budget(throttle: Any) -> None:
+    """Issue 12: botocore x Strands retries multiplied to 9 calls a step. Only Strands retries now (3 calls)."""
+    settings = Settings(model="bedrock", region="ap-northeast-1")
+    with FakeBedrock(throttle).running() as fake:
+        model = bedrock_model(settings, endpoint_url=fake.url)  # production botocore retries
+        service = ChatService(settings, SampleCatalogue(), model, clock=fixed_clock(NOW))  # production attempts
+        try:
+            started = time.monotonic()
+            body = service.invoke(SESSION, {"prompt": "Rustの勉強会は？"})
+            elapsed = time.monotonic() - started
+        finally:
+            service.close()
+    assert body["error"]["code"] == "throttled"
+    assert MODEL_ATTEMPTS == 3
+    assert len(fake.requests) == MODEL_ATTEMPTS
+    assert elapsed < TURN_TIMEOUT_SECONDS / 4  # 1 s + 2 s of backoff

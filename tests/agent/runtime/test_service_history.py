@@ -151,7 +151,7 @@ def test_a_closed_service_answers_with_an_error_instead_of_hanging() -> None:
     assert body["error"]["code"] == "agent_unavailable"
 
 
-def test_offline_tool_use_ids_never_repeat_after_the_window_drops_old_messages() -> None:
+def test_offline_tool_use_ids_never_repeat_after_the_window_drops_old_messages(caplog: Any) -> None:
     from agent.models.offline import OfflineModel
     from agent.sources.sample import SampleCatalogue
 
@@ -162,7 +162,7 @@ def test_offline_tool_use_ids_never_repeat_after_the_window_drops_old_messages()
     try:
         for turn, question in enumerate(questions):
             body = service.invoke(SESSION_A, {"prompt": question, "turn": turn})
-            assert "error" not in body, body
+            assert "error" not in body, (turn, question, body, caplog.text[-3000:])  # the agent logs why
             messages = service.sessions._sessions[SESSION_A].agent.messages
             start = max(
                 i for i, m in enumerate(messages) if any("text" in b for b in m["content"]) and m["role"] == "user"
