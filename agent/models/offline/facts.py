@@ -98,3 +98,50 @@ def link(title: str, url: str, untitled: str) -> str:
     text = literal(title) or untitled
     safe_url = url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
     return f"[{text}]({safe_url})" if safe_url.startswith(("https://", "http://")) else text
+
+
+#: Characters of the catch quoted as a reason.
+CATCH_CHARS = 40
+
+
+def reasons(event: Mapping[str, Any], criteria: Any) -> list[tuple[str, Any]]:
+    """Why an event is worth a look, as ``(kind, value)`` pairs each language words (``text_ja``/``text_en``).
+
+    Timing, popularity, seats, who it suits; the catch when little else is said; a fallback when nothing is.
+    At most three.
+    """
+    found: list[tuple[str, Any]] = []
+    days = event.get("days_until")
+    accepted, limit = int_of(event.get("accepted")), int_of(event.get("limit"))
+    if is_past(event) or criteria.include_past:
+        found.append(("past", None))
+    elif isinstance(days, int) and days < 0:
+        found.append(("ongoing", None))
+    elif days == 0:
+        found.append(("today", None))
+    elif days == 1:
+        found.append(("tomorrow", None))
+    elif isinstance(days, int) and days <= 14:
+        found.append(("days", days))
+    popular = accepted >= POPULAR_AT or (criteria.sort == "popular" and accepted >= POPULAR_AT // 3)
+    if popular:
+        found.append(("popular", accepted))
+    status = status_of(event)
+    if limit and not popular and not is_past(event):
+        left = limit - accepted
+        if status == "full":
+            found.append(("waitlist", None))
+        elif status == "open" and 0 < left <= max(2, limit // 5):
+            found.append(("few_left", left))
+        elif status == "open" and accepted <= limit * 0.3:
+            found.append(("plenty", left))
+    if beginner_in_catch(event):
+        found.append(("beginners_welcome", None))
+    elif is_beginner(event):
+        found.append(("beginner_content", None))
+    catch = str(event.get("catch") or "")
+    if len(found) < 2 and catch:
+        found.append(("catch", literal(catch if len(catch) <= CATCH_CHARS else catch[: CATCH_CHARS - 1] + "…")))
+    if not found:
+        found.append(("online" if event.get("online") else "matches", None))
+    return found[:3]

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from agent.models.offline.criteria import Criteria
 from agent.models.offline.facts import (
-    POPULAR_AT,
-    beginner_in_catch,
     int_of,
-    is_beginner,
     is_past,
     literal,
     parse_iso,
+    reasons,
     status_of,
 )
 from agent.models.offline.phrase_en import condition, month_name, places_name, prefecture_name, time_text
 from agent.sources.prefectures import ONLINE, PREFECTURES
 
-CATCH_CHARS = 40
 _SLUG_BY_NAME = {p.name: p.slug for p in PREFECTURES}
 STATUS = {"open": "Open", "full": "Full (waiting list)", "preopen": "Registration not open yet", "closed": "Closed"}
 _ORDER = {"date": "soonest first", "popular": "most participants first", "newest": "newest listings first"}
@@ -48,6 +45,25 @@ def _relaxed_label(alternative: Mapping[str, Any]) -> str:
         listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
         return f"Without the {listed} {'condition' if len(names) == 1 else 'conditions'}"
     return "With a slightly broader search"
+
+
+#: The words of each reason ``facts.reasons`` finds.
+_REASONS: dict[str, Callable[[Any], str]] = {
+    "past": lambda _: "Already held",
+    "ongoing": lambda _: "Happening now",
+    "today": lambda _: "Today",
+    "tomorrow": lambda _: "Tomorrow",
+    "days": lambda days: f"In {days} days",
+    "popular": lambda accepted: f"Popular ({accepted} registered)",
+    "waitlist": lambda _: "Full, but you can join the waiting list",
+    "few_left": lambda left: f"Only {left} seats left",
+    "plenty": lambda left: f"Plenty of seats ({left} left)",
+    "beginners_welcome": lambda _: "Beginners welcome",
+    "beginner_content": lambda _: "Has beginner content",
+    "catch": lambda text: f"“{text}”",
+    "online": lambda _: "Online, join from anywhere",
+    "matches": lambda _: "Matches your search",
+}
 
 
 class English:
@@ -96,43 +112,8 @@ class English:
         return f"{count} · {STATUS[status]}" + (f" · {waiting} waiting" if status == "full" and waiting else "")
 
     def reason(self, event: Mapping[str, Any], criteria: Criteria) -> str:
-        """Why this event is worth a look, in one line."""
-        bits: list[str] = []
-        days = event.get("days_until")
-        accepted, limit = int_of(event.get("accepted")), int_of(event.get("limit"))
-        if is_past(event) or criteria.include_past:
-            bits.append("Already held")
-        elif isinstance(days, int) and days < 0:
-            bits.append("Happening now")
-        elif days == 0:
-            bits.append("Today")
-        elif days == 1:
-            bits.append("Tomorrow")
-        elif isinstance(days, int) and days <= 14:
-            bits.append(f"In {days} days")
-        popular = accepted >= POPULAR_AT or (criteria.sort == "popular" and accepted >= POPULAR_AT // 3)
-        if popular:
-            bits.append(f"Popular ({accepted} registered)")
-        status = status_of(event)
-        if limit and not popular and not is_past(event):
-            left = limit - accepted
-            if status == "full":
-                bits.append("Full, but you can join the waiting list")
-            elif status == "open" and 0 < left <= max(2, limit // 5):
-                bits.append(f"Only {left} seats left")
-            elif status == "open" and accepted <= limit * 0.3:
-                bits.append(f"Plenty of seats ({left} left)")
-        if beginner_in_catch(event):
-            bits.append("Beginners welcome")
-        elif is_beginner(event):
-            bits.append("Has beginner content")
-        catch = str(event.get("catch") or "")
-        if len(bits) < 2 and catch:
-            short = catch if len(catch) <= CATCH_CHARS else catch[: CATCH_CHARS - 1] + "…"
-            bits.append(f"“{literal(short)}”")
-        if not bits:
-            bits.append("Online, join from anywhere" if event.get("online") else "Matches your search")
-        return " / ".join(bits[:3])
+        """Why this event is worth a look, in one line (timing, popularity, seats, who it suits)."""
+        return " / ".join(_REASONS[kind](value) for kind, value in reasons(event, criteria))
 
     def found_all(self, phrase: str, count: int) -> str:
         """Every match fits on this page."""

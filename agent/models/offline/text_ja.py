@@ -7,25 +7,41 @@ The search itself is said by ``phrase_ja.condition``.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from agent.models.offline.criteria import Criteria
 from agent.models.offline.facts import (
-    POPULAR_AT,
-    beginner_in_catch,
     int_of,
-    is_beginner,
     is_past,
     literal,
+    reasons,
     status_label_ja,
     status_of,
 )
 from agent.models.offline.phrase_ja import condition, time_text
 from agent.models.offline.places import place_label
 
-CATCH_CHARS = 40
 _ORDER = {"date": "開催日の近い順", "popular": "参加者の多い順", "newest": "新着順"}
+
+
+#: The words of each reason ``facts.reasons`` finds.
+_REASONS: dict[str, Callable[[Any], str]] = {
+    "past": lambda _: "開催済み",
+    "ongoing": lambda _: "開催中",
+    "today": lambda _: "本日開催",
+    "tomorrow": lambda _: "明日開催",
+    "days": lambda days: f"開催まであと{days}日",
+    "popular": lambda accepted: f"人気（参加者 {accepted}人）",
+    "waitlist": lambda _: "満席ですが補欠登録で参加を待てます",
+    "few_left": lambda left: f"残りわずか（あと{left}枠）",
+    "plenty": lambda left: f"まだ余裕あり（残り {left}枠）",
+    "beginners_welcome": lambda _: "初心者歓迎",
+    "beginner_content": lambda _: "初心者向けの内容あり",
+    "catch": lambda text: f"「{text}」",
+    "online": lambda _: "オンラインなので全国から参加できます",
+    "matches": lambda _: "条件にぴったりのイベントです",
+}
 
 
 class Japanese:
@@ -70,44 +86,7 @@ class Japanese:
 
     def reason(self, event: Mapping[str, Any], criteria: Criteria) -> str:
         """Why this event is worth a look, in one line (timing, popularity, seats, who it suits)."""
-        bits: list[str] = []
-        days = event.get("days_until")
-        accepted, limit = int_of(event.get("accepted")), int_of(event.get("limit"))
-        if is_past(event) or criteria.include_past:
-            bits.append("開催済み")
-        elif isinstance(days, int) and days < 0:
-            bits.append("開催中")
-        elif days == 0:
-            bits.append("本日開催")
-        elif days == 1:
-            bits.append("明日開催")
-        elif isinstance(days, int) and days <= 14:
-            bits.append(f"開催まであと{days}日")
-        popular = accepted >= POPULAR_AT or (criteria.sort == "popular" and accepted >= POPULAR_AT // 3)
-        if popular:
-            bits.append(f"人気（参加者 {accepted}人）")
-        status = status_of(event)
-        if limit and not popular and not is_past(event):
-            left = limit - accepted
-            if status == "full":
-                bits.append("満席ですが補欠登録で参加を待てます")
-            elif status == "open" and 0 < left <= max(2, limit // 5):
-                bits.append(f"残りわずか（あと{left}枠）")
-            elif status == "open" and accepted <= limit * 0.3:
-                bits.append(f"まだ余裕あり（残り {left}枠）")
-        if beginner_in_catch(event):
-            bits.append("初心者歓迎")
-        elif is_beginner(event):
-            bits.append("初心者向けの内容あり")
-        catch = str(event.get("catch") or "")
-        if len(bits) < 2 and catch:
-            short = catch if len(catch) <= CATCH_CHARS else catch[: CATCH_CHARS - 1] + "…"
-            bits.append(f"「{literal(short)}」")
-        if not bits:
-            bits.append(
-                "オンラインなので全国から参加できます" if event.get("online") else "条件にぴったりのイベントです"
-            )
-        return " / ".join(bits[:3])
+        return " / ".join(_REASONS[kind](value) for kind, value in reasons(event, criteria))
 
     def found_all(self, phrase: str, count: int) -> str:
         """Every match fits on this page."""
