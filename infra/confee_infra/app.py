@@ -37,11 +37,13 @@ def build(app: cdk.App, config: InfraConfig, *, with_nag: bool = True) -> Confee
     config.check_sources()
     env = cdk.Environment(account=config.account, region=config.region)
     agent = AgentCoreStack(app, AGENT_STACK, config=config, env=env, description="Confee: AgentCore runtime")
+    # The export exists either way, so a deploy with confee:agentRuntimeArn changes only the API stack.
+    runtime_import = agent.runtime_arn_reference()
     api = ApiStack(
         app,
         API_STACK,
         config=config,
-        runtime_arn=agent.runtime_arn_reference(),
+        runtime_arn=config.agent_runtime_arn or runtime_import,
         signals=agent.signals,
         env=env,
         description="Confee: Chat API",

@@ -15,6 +15,7 @@ Context keys (``cdk.json`` or ``cdk synth -c KEY=VALUE``; command-line values ar
 | ``confee:mirrorSyncMinutes`` | ``30`` | how often the Sync Lambda refreshes the event mirror (5..1440) |
 | ``confee:webAdapterLayerVersion`` | ``30`` | version of AWS's Lambda Web Adapter arm64 layer (>= 27, v1.0.0) |
 | ``confee:alarmEmail`` | none | e-mail address subscribed to the alarm topic (confirm the subscription mail) |
+| ``confee:agentRuntimeArn`` | none | runtime the Chat function invokes instead of the stack's own (to replace it) |
 | ``confee:waf`` | ``false`` | put an AWS WAF web ACL (regional) on the API stage |
 | ``confee:wafRateLimit`` | ``300`` | requests per client IP per 5 minutes before WAF answers 429 (10..2,000,000,000) |
 | ``confee:allowedIps`` | none | CIDRs (list or comma-separated) allowed to use the API, all others blocked (with WAF) |
@@ -72,6 +73,10 @@ _ORIGIN_RE = re.compile(r"^(https://[a-z0-9.-]+(:\d+)?|http://(localhost|127\.0\
 _EMAIL_RE = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
 )
+#: An AgentCore runtime ARN (the runtime id is its name, a hyphen and ten characters).
+_RUNTIME_ARN_RE = re.compile(
+    r"^arn:aws[a-z-]*:bedrock-agentcore:[a-z0-9-]+:\d{12}:runtime/[A-Za-z][A-Za-z0-9_]{0,47}-[A-Za-z0-9]{10}$"
+)
 
 #: Equivalent of the Chat API request schema (``proxy/openapi.yaml``), used when that file is absent.
 FALLBACK_CHAT_REQUEST_SCHEMA: dict[str, Any] = {
@@ -111,6 +116,8 @@ class InfraConfig:
         mirror_sync_minutes: Interval of the scheduled mirror sync (every run reads all upcoming events at 1 req/s).
         web_adapter_layer_version: Version of the AWS Lambda Web Adapter arm64 layer the Chat function runs on.
         alarm_email: Address subscribed to the alarm topic, or ``None`` (alarms still go to the topic).
+        agent_runtime_arn: A literal runtime ARN for the Chat function instead of the import of the AgentCore
+            stack's export; frees the export so the runtime can be replaced (docs/deployment.md).
         waf: Whether a regional AWS WAF web ACL protects the API stage.
         waf_rate_limit: Requests one client IP may send in 5 minutes before WAF answers 429.
         allowed_ips: CIDRs allowed to use the API when ``waf`` is on (empty: everyone), normalised (``192.0.2.0/24``).
@@ -131,6 +138,7 @@ class InfraConfig:
     mirror_sync_minutes: int = 30
     web_adapter_layer_version: int = web_adapter.DEFAULT_LAYER_VERSION
     alarm_email: str | None = None
+    agent_runtime_arn: str | None = None
     waf: bool = False
     waf_rate_limit: int = 300
     allowed_ips: tuple[str, ...] = ()
@@ -179,6 +187,12 @@ class InfraConfig:
         self._check_alarms_and_waf()
 
     def _check_alarms_and_waf(self) -> None:
+        if self.agent_runtime_arn is not None and not _RUNTIME_ARN_RE.match(self.agent_runtime_arn):
+            raise InfraConfigError(
+                "confee:agentRuntimeArn must be an AgentCore runtime ARN such as "
+                f"arn:aws:bedrock-agentcore:ap-northeast-1:123456789012:runtime/confee_agent-AbCdE12345, "
+                f"got {self.agent_runtime_arn!r}"
+            )
         if self.alarm_email is not None and not _EMAIL_RE.match(self.alarm_email):
             raise InfraConfigError(
                 f"confee:alarmEmail must be one e-mail address such as ops@example.com, got {self.alarm_email!r}"
@@ -329,6 +343,7 @@ _KEYS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "confee:mirrorSyncMinutes": ("mirror_sync_minutes", _int),
     "confee:webAdapterLayerVersion": ("web_adapter_layer_version", _int),
     "confee:alarmEmail": ("alarm_email", _str),
+    "confee:agentRuntimeArn": ("agent_runtime_arn", _str),
     "confee:waf": ("waf", _bool),
     "confee:wafRateLimit": ("waf_rate_limit", _int),
     "confee:allowedIps": ("allowed_ips", _cidrs),

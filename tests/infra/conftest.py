@@ -21,8 +21,11 @@ def synth(sources: Sources, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     yield synthesize(tmp_path_factory.mktemp("cdk.out"), sources)
 
 
-#: A second app: WAF on with an allow-list of both address families, a custom rate, an alarm e-mail address.
+#: A second app: WAF on with an allow-list of both address families, a custom rate, an alarm e-mail address, and
+#: the Chat function pointed at a given runtime (the first step of replacing the runtime, docs/deployment.md).
+OTHER_RUNTIME_ARN = "arn:aws:bedrock-agentcore:ap-northeast-1:123456789012:runtime/confee_agent_next-AbCdE12345"
 WAF_CONTEXT = {
+    "confee:agentRuntimeArn": OTHER_RUNTIME_ARN,
     "confee:waf": "true",
     "confee:wafRateLimit": "120",
     "confee:allowedIps": "203.0.113.0/24, 198.51.100.7, 2001:db8::/32",

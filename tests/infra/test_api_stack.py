@@ -17,12 +17,13 @@ from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Match, Template
 
 from confee_infra import web_adapter
-from confee_infra.app import AGENT_STACK, API_STACK
+from confee_infra.app import API_STACK
 from confee_infra.config import InfraConfig
 from confee_infra.stacks.api_stack import (
     AGENT_BUDGET_SECONDS,
     CHAT_TIMEOUT_SECONDS,
     ERROR_STATUSES,
+    GATEWAY_ERRORS,
     INTEGRATION_TIMEOUT_SECONDS,
     ApiStack,
     invoke_runtime_statement,
@@ -39,9 +40,8 @@ from tests.infra.helpers import (
 )
 from tests.infra.test_schema import BODIES
 
-RUNTIME_ARN = {
-    "Fn::GetStackOutput": {"StackName": AGENT_STACK, "Region": "ap-northeast-1", "OutputName": "AgentRuntimeArn"}
-}
+#: A reference CloudFormation tracks (see AgentCoreStack.runtime_arn_reference).
+RUNTIME_ARN = {"Fn::ImportValue": "ConfeeAgentRuntimeArn"}
 CHAT_HANDLER = "proxy/run.sh"
 ADAPTER_ARN = re.compile(
     r"^arn:aws:lambda:(?P<region>[a-z0-9-]+):753240598075:layer:LambdaAdapterLayerArm64:(?P<v>\d+)$"
@@ -288,7 +288,10 @@ def test_chat_methods_declare_their_answers_including_415(synth: Synth, api_temp
 
 
 def test_error_statuses_are_the_proxy_error_table() -> None:
-    assert set(ERROR_STATUSES) == {str(status) for status in proxy_errors.STATUS_BY_CODE.values()}
+    # not_found is for paths and methods the API does not have: no method declares it, API Gateway answers it.
+    routed = {code: status for code, status in proxy_errors.STATUS_BY_CODE.items() if code != "not_found"}
+    assert set(ERROR_STATUSES) == {str(status) for status in routed.values()}
+    assert proxy_errors.STATUS_BY_CODE["not_found"] == 404
 
 
 def test_api_gateway_may_invoke_the_chat_function_per_method_only(synth: Synth) -> None:
@@ -352,13 +355,15 @@ def test_gateway_errors_use_the_chat_api_error_shape(
 
 
 def test_gateway_errors_match_the_proxy_error_table(api_template: Template) -> None:
-    for response in api_template.find_resources("AWS::ApiGateway::GatewayResponse").values():
+    """Issue 12: one table. Every gateway response's code is the proxy's, with its status and its message."""
+    responses = api_template.find_resources("AWS::ApiGateway::GatewayResponse").values()
+    assert len(responses) == len(GATEWAY_ERRORS)
+    for response in responses:
         props = response["Properties"]
         error = json.loads(props["ResponseTemplates"]["application/json"])["error"]
-        if error["code"] not in proxy_errors.STATUS_BY_CODE:
-            continue  # not_found: API Gateway's own (unknown path), the proxy never sees it
+        assert error["code"] in proxy_errors.STATUS_BY_CODE, error
         assert error["message"] == proxy_errors.DEFAULT_MESSAGES[error["code"]]
-        if "StatusCode" in props:
+        if "StatusCode" in props:  # DEFAULT_4XX / DEFAULT_5XX keep the status of what went wrong
             assert int(props["StatusCode"]) == proxy_errors.STATUS_BY_CODE[error["code"]]
 
 

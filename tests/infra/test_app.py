@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from confee_infra.app import AGENT_STACK, API_STACK, FRONTEND_STACK
-from tests.infra.helpers import Sources, Synth, as_list, statements_of, synthesize
+from tests.infra.conftest import OTHER_RUNTIME_ARN
+from tests.infra.helpers import Sources, Synth, as_list, resources_of, statements_of, synthesize
 
 STACKS = (AGENT_STACK, API_STACK, FRONTEND_STACK)
 
@@ -64,25 +66,54 @@ def stack_outputs_read(template: dict[str, Any], producer: str) -> set[str]:
     return found
 
 
-def test_api_reads_the_runtime_arn_from_the_agent_stack_output(synth: Synth) -> None:
+def test_api_imports_the_runtime_arn_through_an_export_cloudformation_tracks(synth: Synth) -> None:
+    """Strong on purpose: a weak reference would leave the Chat function on a replaced runtime's old ARN."""
     agent_outputs = synth.raw(AGENT_STACK)["Outputs"]
-    api = json.dumps(synth.raw(API_STACK))
-    reference = {
-        "Fn::GetStackOutput": {"StackName": AGENT_STACK, "Region": "ap-northeast-1", "OutputName": "AgentRuntimeArn"}
-    }
-    assert "AgentRuntimeArn" in agent_outputs
-    assert json.dumps(reference) in api
+    exports = {o["Export"]["Name"]: o["Value"] for o in agent_outputs.values() if "Export" in o}
+    (runtime_id,) = resources_of(synth.raw(AGENT_STACK), "AWS::BedrockAgentCore::Runtime")
+    assert exports == {"ConfeeAgentRuntimeArn": {"Fn::GetAtt": [runtime_id, "AgentRuntimeArn"]}}
+    api = synth.raw(API_STACK)
+    imports = imported_values(api)
+    assert imports == ["ConfeeAgentRuntimeArn"] * len(imports) and imports
+    assert "AgentRuntimeArn" not in stack_outputs_read(api, AGENT_STACK)
+    (chat,) = [f for f in resources_of(api, "AWS::Lambda::Function").values() if "AGENT_RUNTIME_ARN" in env_of(f)]
+    assert env_of(chat)["AGENT_RUNTIME_ARN"] == {"Fn::ImportValue": "ConfeeAgentRuntimeArn"}
+
+
+def test_a_given_runtime_arn_replaces_the_import_so_the_runtime_can_be_replaced(waf_synth: Synth) -> None:
+    """``confee:agentRuntimeArn``: the API stops importing the export, which CloudFormation then lets change."""
+    api = waf_synth.raw(API_STACK)
+    assert imported_values(api) == []
+    assert not stack_outputs_read(api, AGENT_STACK) & {"AgentRuntimeArn", "ExportConfeeAgentRuntimeArn"}
+    (chat,) = [f for f in resources_of(api, "AWS::Lambda::Function").values() if "AGENT_RUNTIME_ARN" in env_of(f)]
+    assert env_of(chat)["AGENT_RUNTIME_ARN"] == OTHER_RUNTIME_ARN
+    invoke = [s for s in statements_of(api) if s.get("Sid") == "InvokeConfeeAgent"]
+    assert [as_list(s["Resource"]) for s in invoke] == [[OTHER_RUNTIME_ARN, f"{OTHER_RUNTIME_ARN}/*"]]
+    # The agent stack still exports its own runtime's ARN for the next deploy without the override.
+    assert "ExportConfeeAgentRuntimeArn" in waf_synth.raw(AGENT_STACK)["Outputs"]
+
+
+def imported_values(template: dict[str, Any]) -> list[str]:
+    """Every ``Fn::ImportValue`` name in ``template``."""
+    text = json.dumps(template)
+    return re.findall(r'"Fn::ImportValue": "([^"]+)"', text)
+
+
+def env_of(function: dict[str, Any]) -> dict[str, Any]:
+    return dict(function["Properties"].get("Environment", {}).get("Variables", {}))
 
 
 def test_api_reads_nothing_of_the_agent_stack_but_the_runtime_topic_and_alarms(synth: Synth) -> None:
     """The alarm topic (alarm actions), the agent side's alarms and what its dashboard rows measure (runtime, Sync
     Lambda, dead-letter queue), never the secret."""
     agent = synth.raw(AGENT_STACK)
-    read = stack_outputs_read(synth.raw(API_STACK), AGENT_STACK)
-    assert "AgentRuntimeArn" in read
+    api = synth.raw(API_STACK)
+    by_export = {o["Export"]["Name"]: o for o in agent["Outputs"].values() if "Export" in o}
+    values = [agent["Outputs"][name]["Value"] for name in stack_outputs_read(api, AGENT_STACK)]
+    values += [by_export[name]["Value"] for name in imported_values(api)]
     kinds = set()
-    for name in read:
-        value = json.dumps(agent["Outputs"][name]["Value"])
+    for output_value in values:
+        value = json.dumps(output_value)
         (logical_id,) = [key for key in agent["Resources"] if f'"{key}"' in value]
         kinds.add(agent["Resources"][logical_id]["Type"])
     assert kinds == {

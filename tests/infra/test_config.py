@@ -101,6 +101,15 @@ def test_json_list_of_origins_and_default_account() -> None:
         ({"confee:alarmEmail": "a@example.com,b@example.com"}, "confee:alarmEmail must be one e-mail address"),
         ({"confee:alarmEmail": "Ops <ops@example.com>"}, "confee:alarmEmail must be one e-mail address"),
         ({"confee:alarmEmail": 42}, "confee:alarmEmail: expected a string"),
+        ({"confee:agentRuntimeArn": "confee_agent-AbCdE12345"}, "confee:agentRuntimeArn must be an AgentCore runtime"),
+        (
+            {"confee:agentRuntimeArn": "arn:aws:bedrock-agentcore:ap-northeast-1:123456789012:runtime/*"},
+            "confee:agentRuntimeArn must be an AgentCore runtime ARN",
+        ),
+        (
+            {"confee:agentRuntimeArn": "arn:aws:lambda:ap-northeast-1:123456789012:function:confee-AbCdE12345"},
+            "confee:agentRuntimeArn must be an AgentCore runtime ARN",
+        ),
         ({"confee:waf": "yes"}, "confee:waf: expected true or false"),
         ({"confee:waf": 1}, "confee:waf: expected true or false"),
         ({"confee:wafRateLimit": "9"}, r"confee:wafRateLimit must be 10\.\.2,000,000,000 .*got 9"),
@@ -166,6 +175,12 @@ def test_waf_settings(context: dict[str, object], expected: tuple[bool, int, tup
 def test_alarm_email(email: str) -> None:
     assert InfraConfig.from_context({"confee:alarmEmail": f" {email} "}).alarm_email == email
     assert InfraConfig.from_context({"confee:alarmEmail": ""}).alarm_email is None  # cdk.json's default: none
+
+
+def test_agent_runtime_arn() -> None:
+    arn = "arn:aws:bedrock-agentcore:ap-northeast-1:123456789012:runtime/confee_agent-AbCdE12345"
+    assert InfraConfig.from_context({"confee:agentRuntimeArn": f" {arn} "}).agent_runtime_arn == arn
+    assert InfraConfig.from_context({"confee:agentRuntimeArn": ""}).agent_runtime_arn is None  # cdk.json: none
 
 
 def test_allow_list_built_in_code_must_be_normalised() -> None:

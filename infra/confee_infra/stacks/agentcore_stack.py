@@ -21,6 +21,8 @@ from confee_infra.observability import AgentMonitoring, AgentSignals, AlarmTopic
 
 RUNTIME_NAME = "confee_agent"
 RUNTIME_ARN_OUTPUT = "AgentRuntimeArn"
+#: The CloudFormation export the API stack imports (a tracked reference: see ``runtime_arn_reference``).
+RUNTIME_ARN_EXPORT = "ConfeeAgentRuntimeArn"
 MIRROR_BUCKET_OUTPUT = "MirrorBucketName"
 MIRROR_SYNC_OUTPUT = "MirrorSyncFunctionName"
 ALARM_TOPIC_OUTPUT = "AlarmTopicArn"
@@ -106,13 +108,19 @@ class AgentCoreStack(cdk.Stack):
         return self.monitoring.signals()
 
     def runtime_arn_reference(self) -> str:
-        """The runtime ARN for another stack, read from this stack's ``AgentRuntimeArn`` output.
+        """The runtime ARN for another stack, as a reference CloudFormation tracks (Export + ``Fn::ImportValue``).
 
-        An explicit ``Fn::GetStackOutput`` of a named output (rather than the reference CDK would
-        generate from ``runtime.agent_runtime_arn``) renders the same in every synth, so the consumer's
-        IAM statement and its cdk-nag acknowledgement can name it.
+        An explicitly named export renders the same in every synth, so the consumer's IAM statement and its
+        cdk-nag acknowledgement can name it.
+
+        The app's default cross-stack reference is weak (``Fn::GetStackOutput``, cdk.json), right for values
+        that may come and go (the WAF origin secret). Not here: ``cdk deploy`` skips a stack whose template did not
+        change, so after a *replaced* runtime (a new ``AgentRuntimeName``) the Chat function would keep invoking
+        the deleted one with nothing failing at deploy time. Strong, CloudFormation
+        refuses to replace the runtime while the API imports its ARN: the deploy fails loudly and rolls back,
+        the old runtime keeps answering, and docs/deployment.md gives the replacement procedure.
         """
-        return cdk.Fn.get_stack_output(self.stack_name, RUNTIME_ARN_OUTPUT, self.region)
+        return self.export_value(self.runtime.agent_runtime_arn, name=RUNTIME_ARN_EXPORT)
 
     def _connpass_secret(self) -> secretsmanager.Secret:
         secret = secretsmanager.Secret(

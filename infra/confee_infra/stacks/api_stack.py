@@ -45,7 +45,8 @@ CHAT_TIMEOUT_SECONDS = 60
 #: sockets unless the app implemented the adapter's SnapStart hooks.
 CHAT_MEMORY_MB = 1024
 
-#: Statuses of the Chat API's errors (DESIGN.md contract 2, proxy/client/errors.py STATUS_BY_CODE).
+#: Statuses of the Chat API methods' errors (DESIGN.md contract 2, proxy/client/errors.py STATUS_BY_CODE but
+#: ``not_found``, which is for paths and methods the API does not have).
 ERROR_STATUSES = ("400", "408", "415", "429", "503", "504")
 #: Contract 2's error body, as the method responses' model.
 ERROR_SCHEMA = apigw.JsonSchema(
@@ -65,7 +66,8 @@ ERROR_SCHEMA = apigw.JsonSchema(
 )
 
 #: API Gateway's own refusals in the Chat API's error shape (DESIGN.md, contract 2), never its default text;
-#: the messages are the proxy's (proxy/client/errors.py) so the SPA shows the same wording either way.
+#: codes, statuses and messages are the proxy's (proxy/client/errors.py) so the SPA shows the same wording either
+#: way (tests/infra/test_api_stack.py ties them to that table and to proxy/openapi.yaml's ErrorCode).
 GATEWAY_ERRORS: dict[str, tuple[str, str, str]] = {
     # response type: (status, code, Japanese message)
     "BAD_REQUEST_BODY": ("400", "invalid_request", "リクエストの形式が正しくありません。"),
@@ -164,8 +166,10 @@ class ApiStack(cdk.Stack):
     def _grant_invoke(self, runtime_arn: str) -> None:
         """What ``Runtime.grant_invoke_runtime`` grants (the runtime and its endpoints), for one runtime."""
         self.chat.role.add_to_principal_policy(invoke_runtime_statement(runtime_arn))
-        # cdk-nag prints a plain ARN as is and an intrinsic (Fn::GetStackOutput) as compact JSON.
+        # cdk-nag prints a plain ARN as is, an imported value by its export name, other intrinsics as compact JSON.
         resolved = self.resolve(runtime_arn)
+        if isinstance(resolved, dict) and isinstance(resolved.get("Fn::ImportValue"), str):
+            resolved = resolved["Fn::ImportValue"]
         rendered = resolved if isinstance(resolved, str) else json.dumps(resolved, separators=(",", ":"))
         nag.acknowledge(
             self.chat.role,
