@@ -64,7 +64,7 @@ def test_handing_over_never_waits_for_the_loop() -> None:
     handoff = loop.run_until_complete(make())
     started = time.monotonic()
     assert handoff.put(("event", {"type": "text", "text": "あ"})) is True  # the loop is not running: queued only
-    assert time.monotonic() - started < 0.1
+    assert time.monotonic() - started < 2.0  # a blocked hand-over would wait for a loop that never runs
     loop.close()
     assert handoff.put(("end", None)) is False  # closed: nobody will ever take it
 
