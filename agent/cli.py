@@ -45,10 +45,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _serve(host: str, port: int) -> int:
     from agent.runtime.server import create_app
+    from agent.runtime.serving import uvicorn_timeouts
 
     app = create_app()
     print(f"Confee agent listening on http://{host}:{port} (GET /ping, POST /invocations)", file=sys.stderr)
-    app.run(port=port, host=host)
+    app.run(port=port, host=host, **uvicorn_timeouts())  # stalled and idle connections are closed
     return 0
 
 

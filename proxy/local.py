@@ -49,10 +49,24 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def make_server(app: Any) -> Any:
-    """A uvicorn server for ``app``: quiet, no lifespan, bounded graceful shutdown."""
+def make_server(app: Any, *, request_timeout: float | None = None, keep_alive: float | None = None) -> Any:
+    """A uvicorn server for ``app``: quiet, no lifespan, bounded graceful shutdown, and the agent server's
+    connection timeouts (``agent.runtime.serving``: a request must arrive within ``REQUEST_TIMEOUT_SECONDS``, an
+    idle keep-alive connection closes after ``KEEP_ALIVE_SECONDS``; streamed answers are not timed).
+
+    Args:
+        app: The ASGI app.
+        request_timeout: Seconds to receive a whole request (``None``: the shared default).
+        keep_alive: Seconds an idle connection stays open after a response (``None``: the shared default).
+    """
     import uvicorn
 
+    from agent.runtime import serving
+
+    timeouts = serving.uvicorn_timeouts(
+        request_timeout=serving.REQUEST_TIMEOUT_SECONDS if request_timeout is None else request_timeout,
+        keep_alive=serving.KEEP_ALIVE_SECONDS if keep_alive is None else keep_alive,
+    )
     config = uvicorn.Config(
         app,
         log_level="warning",
@@ -60,6 +74,7 @@ def make_server(app: Any) -> Any:
         server_header=False,
         lifespan="off",
         timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+        **timeouts,
     )
     return uvicorn.Server(config)
 

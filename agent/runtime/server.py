@@ -90,8 +90,8 @@ class JsonBodyGuard:
         size = 0
         while True:
             message = await receive()
-            if message["type"] != "http.request":
-                break
+            if message["type"] != "http.request":  # the client left (or took too long) before the body was in:
+                return  # nobody to answer, and a truncated body must not run a turn
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
             if size > MAX_BODY_BYTES:

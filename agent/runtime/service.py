@@ -11,6 +11,7 @@ import contextlib
 import functools
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Generator
 from typing import Any
 
@@ -33,6 +34,7 @@ from agent.runtime.trace import TraceHooks, TurnTrace, counts
 from agent.runtime.turnstream import Emit, StreamEvent, TurnStream
 from agent.search import make_search_tool
 from agent.sources.base import EventSource
+from agent.sources.deadline import STATE_KEY as DEADLINE_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +45,9 @@ NO_AWS_MESSAGE = (
 
 #: Whole-turn budget: clients (the Chat Lambda) give up at about 25 s, so answer or fail before.
 TURN_TIMEOUT_SECONDS = 24.0
+#: Of that budget, what searches leave for the model to write the answer after the last one (a Nova Micro
+#: answer takes a few seconds): connpass waits (request slots, ``Retry-After``, timeouts) end before the rest.
+ANSWER_RESERVE_SECONDS = 5.0
 #: Messages kept per conversation (older ones slide out; tool results are the bulk).
 HISTORY_WINDOW = 30
 #: Model throttling: two quick retries fit the turn budget; Strands' default (6 tries from 4 s) does not.
@@ -62,6 +67,8 @@ class ChatService:
         model: A Strands model shared by all sessions (it holds no history).
         clock: Current time in JST (tests pin it).
         turn_timeout: Seconds one turn may take before ``agent_timeout``.
+        answer_reserve: Seconds of ``turn_timeout`` that searches leave for writing the answer (their deadline is
+            the turn's start + ``turn_timeout`` - ``answer_reserve``; see ``agent.sources.deadline``).
         model_attempts: Model calls per step when the provider throttles (1: no retry).
     """
 
@@ -73,6 +80,7 @@ class ChatService:
         *,
         clock: Clock = system_clock,
         turn_timeout: float = TURN_TIMEOUT_SECONDS,
+        answer_reserve: float = ANSWER_RESERVE_SECONDS,
         model_attempts: int = MODEL_ATTEMPTS,
         monotonic: Callable[[], float] | None = None,
     ) -> None:
@@ -80,6 +88,7 @@ class ChatService:
         self.source = source
         self.clock = clock
         self.turn_timeout = turn_timeout
+        self.answer_reserve = answer_reserve
         self._model_attempts = model_attempts
         self._model = model
         self._tool = make_search_tool(source, clock)
@@ -164,9 +173,10 @@ class ChatService:
     # -- the turn ---------------------------------------------------------------------------------------
 
     async def _produce(self, invocation: Invocation, emit: Emit) -> None:
+        search_by = time.monotonic() + self.turn_timeout - self.answer_reserve
         try:
             async with asyncio.timeout(self.turn_timeout):
-                async for event in self._turn(invocation):
+                async for event in self._turn(invocation, search_by):
                     emit(event)
         except ConfeeError as exc:
             emit(_error_event(exc))
@@ -185,17 +195,17 @@ class ChatService:
             logger.exception("session=<%s> | agent turn failed", _short(invocation.session_id))
             emit(_error_event(AgentFailure()))
 
-    async def _turn(self, invocation: Invocation) -> AsyncIterator[StreamEvent]:
+    async def _turn(self, invocation: Invocation, search_by: float) -> AsyncIterator[StreamEvent]:
         session = self.sessions.acquire(invocation.session_id, invocation.turn)
         try:
             async with session.lock:
                 _take_back_unseen_turns(session, invocation.turn)
-                async for event in self._answer(session, invocation.prompt):
+                async for event in self._answer(session, invocation.prompt, search_by):
                     yield event
         finally:
             self.sessions.release(session)
 
-    async def _answer(self, session: Session, prompt: str) -> AsyncIterator[StreamEvent]:
+    async def _answer(self, session: Session, prompt: str, search_by: float) -> AsyncIterator[StreamEvent]:
         agent = session.agent
         agent.system_prompt = system_prompt(self.clock())  # the date moves on in long sessions
         # A snapshot, not an index: the sliding window drops old messages from the front during the turn.
@@ -206,7 +216,8 @@ class ChatService:
         usage_before = _usage(agent)
         trace = TurnTrace()
         try:
-            async for event in agent.stream_async(prompt, invocation_state={TRACE_KEY: trace}):
+            state = {TRACE_KEY: trace, DEADLINE_KEY: search_by}
+            async for event in agent.stream_async(prompt, invocation_state=state):
                 new_message = new_message or _starts_message(event)
                 chunk = event.get("data")
                 if not isinstance(chunk, str) or not (text := thinking.feed(chunk)):

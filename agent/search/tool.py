@@ -23,6 +23,8 @@ from agent.search.relax import relaxations
 from agent.search.rules import page_of, rank, recommendable
 from agent.sources.base import EventSource, Order, RoutedSource, SearchQuery
 from agent.sources.catalogue import LocalCatalogue
+from agent.sources.deadline import STATE_KEY as DEADLINE_KEY
+from agent.sources.deadline import search_deadline
 from agent.sources.prefectures import BY_SLUG, ONLINE
 
 logger = logging.getLogger(__name__)
@@ -222,6 +224,13 @@ def _note(tool_context: ToolContext | None, sent: list[dict[str, Any]]) -> None:
         trace.note_source(str(tool_context.tool_use.get("toolUseId")), {"searches": sent})  # type: ignore[union-attr]
 
 
+def _deadline(tool_context: ToolContext | None) -> float | None:
+    """When the turn needs this call's searches done by (``time.monotonic()``), if the caller set a budget."""
+    state = (tool_context.invocation_state or {}) if tool_context is not None else {}
+    at = state.get(DEADLINE_KEY)
+    return float(at) if isinstance(at, int | float) and not isinstance(at, bool) else None
+
+
 def make_search_tool(source: EventSource, clock: Clock = system_clock) -> AgentTool:
     """Build the ``search_connpass`` tool for ``source``; one per process is enough (it holds no session state)."""
     cache = QueryCache(CACHE_SECONDS)
@@ -282,13 +291,14 @@ def make_search_tool(source: EventSource, clock: Clock = system_clock) -> AgentT
         now = clock()
         sent: list[dict[str, Any]] = []
         try:
-            payload = run_search(
-                source, now, cache=cache, sent=sent,
-                keywords=keywords, any_keywords=any_keywords, prefectures=prefectures,
-                exclude_prefectures=exclude_prefectures, place=place, months=months, dates=dates,
-                days_of_week=days_of_week, time_of_day=time_of_day, beginner=beginner, joinable_only=joinable_only,
-                include_past=include_past, sort=sort, page=page, page_size=page_size,
-            )  # fmt: skip
+            with search_deadline(_deadline(tool_context)):
+                payload = run_search(
+                    source, now, cache=cache, sent=sent,
+                    keywords=keywords, any_keywords=any_keywords, prefectures=prefectures,
+                    exclude_prefectures=exclude_prefectures, place=place, months=months, dates=dates,
+                    days_of_week=days_of_week, time_of_day=time_of_day, beginner=beginner,
+                    joinable_only=joinable_only, include_past=include_past, sort=sort, page=page, page_size=page_size,
+                )  # fmt: skip
         except SourceError as exc:
             _note(tool_context, sent)
             logger.warning("kind=<%s> | event source failed", exc.kind)

@@ -24,6 +24,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from agent.errors import ConfigError, SourceError
 from agent.sources.apikey import KeyProvider
 from agent.sources.base import Event, SearchQuery, SearchResult
+from agent.sources.deadline import time_left
 from agent.sources.ratelimit import DEFAULT_MAX_WAIT, DEFAULT_REGISTRY, QueueTooLong, RateLimiter, RateLimiterRegistry
 
 logger = logging.getLogger(__name__)
@@ -38,10 +39,17 @@ DEFAULT_MAX_RETRY_AFTER = 5.0
 #: A ``Retry-After`` longer than this still pauses the key, but only this long (a bogus header must
 #: not lock every session out for hours).
 MAX_HOLD_OFF = 60.0
+#: The least time worth giving a request (connpass usually answers well within it): with less of the search's
+#: deadline left, the client neither queues for a slot nor sits out a ``Retry-After``.
+MIN_REQUEST_SECONDS = 1.0
 
 _ENVELOPE_FIELDS = ("results_returned", "results_available", "results_start")
 #: Fields without which an event cannot be recommended at all; events lacking one are dropped.
 _EVENT_REQUIRED = ("id", "title", "url", "started_at")
+
+
+class BudgetSpent(SourceError):
+    """No request was sent: the search's deadline left no room for it (answered like any ``SourceError``)."""
 
 
 class ConnpassClient:
@@ -51,9 +59,12 @@ class ConnpassClient:
         base_url: API root such as ``https://connpass.com/api/v2`` (tests point it at a local fake).
         api_key_provider: Returns the key; called per search (providers cache). If it also has
             ``invalidate`` (``KeyProvider``), it is invalidated after a 401 so a rotated key is re-read.
-        timeout: Seconds for each of connect / read / write / pool acquisition.
-        max_retry_after: Longest ``Retry-After`` honoured before the one retry of a 429.
-        max_queue_wait: Longest wait for a slot in the client-side limiter before answering rate_limited.
+        timeout: Seconds for each of connect / read / write / pool acquisition (less when the search's deadline,
+            ``agent.sources.deadline``, is nearer).
+        max_retry_after: Longest ``Retry-After`` honoured before the one retry of a 429 (and only if at least
+            ``MIN_REQUEST_SECONDS`` of the search's deadline are left after it).
+        max_queue_wait: Longest wait for a slot in the client-side limiter before answering rate_limited (likewise
+            capped by the search's deadline).
         limiters: Per-key limiter registry; defaults to the process-wide one.
         http_client: An ``httpx.Client`` to use instead of creating one (not closed by ``close``).
         user_agent: ``User-Agent`` header value.
@@ -80,6 +91,8 @@ class ConnpassClient:
             raise ConfigError(f"connpass base URL must be http(s), got {base_url!r}")
         self.events_url = base_url.rstrip("/") + "/events/"
         self._key_provider = api_key_provider
+        self._timeout = timeout
+        self._min_request = min(MIN_REQUEST_SECONDS, timeout)
         self._max_retry_after = max_retry_after
         self._max_queue_wait = max_queue_wait
         self._limiters = DEFAULT_REGISTRY if limiters is None else limiters
@@ -88,7 +101,7 @@ class ConnpassClient:
         self._headers = {"User-Agent": user_agent, "Accept": "application/json"}
 
     def search(self, query: SearchQuery) -> SearchResult:
-        """Run one search; at most two HTTP requests (the second only after a 429).
+        """Run one search; at most two HTTP requests (the second only after a 429), within the search's deadline.
 
         Every failure is logged once as ``connpass request failed`` with a ``connpass_error`` field (the kind):
         the CloudWatch metric filter behind the connpass-failure alarm counts these lines.
@@ -98,6 +111,9 @@ class ConnpassClient:
         """
         try:
             return self._search(query)
+        except BudgetSpent as exc:  # nothing was sent: not a connpass failure, so not counted as one
+            logger.info("kind=<%s>, detail=<%s> | connpass request skipped", exc.kind, exc.detail)
+            raise
         except SourceError as exc:
             logger.warning(
                 "connpass request failed", extra={"fields": {"connpass_error": exc.kind, "detail": exc.detail}}
@@ -114,6 +130,14 @@ class ConnpassClient:
             limiter.hold_off(min(retry_after or 0.0, MAX_HOLD_OFF))
             if retry_after is not None and retry_after > self._max_retry_after:
                 raise SourceError("rate_limited", detail="429, Retry-After too long", retry_after=retry_after)
+            left = time_left()
+            if left is not None and (retry_after or 0.0) + self._min_request > left:
+                # Waiting would spend the turn: say "busy, try again in N s" now, not agent_timeout later.
+                raise SourceError(
+                    "rate_limited",
+                    detail="429, Retry-After beyond the turn's budget",
+                    retry_after=retry_after if retry_after is not None else limiter.min_interval,
+                )
             response = self._send(query, api_key, limiter)
             if response.status_code == 429:
                 again = _retry_after_seconds(response)
@@ -123,11 +147,25 @@ class ConnpassClient:
         return self._result(response)
 
     def _send(self, query: SearchQuery, api_key: str, limiter: RateLimiter) -> httpx.Response:
-        """One paced request; transport failures become ``SourceError``."""
+        """One paced request within the search's deadline; transport failures become ``SourceError``."""
+        left = time_left()
+        max_wait = self._max_queue_wait
+        if left is not None:  # queue only as long as a request still fits in the search's budget afterwards
+            max_wait = min(max_wait, left - self._min_request)
+            if max_wait < 0:
+                raise BudgetSpent("timeout", detail="the turn's budget is spent")
         try:
-            limiter.acquire(self._max_queue_wait)
+            limiter.acquire(max_wait)
         except QueueTooLong as exc:
+            if exc.wait <= self._max_queue_wait:  # only the budget said no
+                raise BudgetSpent(
+                    "rate_limited", detail="no request slot within the turn's budget", retry_after=exc.wait
+                ) from exc
             raise SourceError("rate_limited", detail="client-side queue too long", retry_after=exc.wait) from exc
+        extra: dict[str, Any] = {}
+        left = time_left()
+        if left is not None and left < self._timeout:  # the request may take only what is left of the budget
+            extra["timeout"] = httpx.Timeout(max(left, self._min_request / 2))
         params: list[tuple[str, str | int | float | bool | None]] = list(query.to_params())  # repeated keys
         started = time.monotonic()
         # One span per request (the parameters, never the key): a question's trace reaches connpass.
@@ -135,7 +173,7 @@ class ConnpassClient:
             span.set_attribute("connpass.query", urlencode(query.to_params()))
             try:
                 response = self._http.get(
-                    self.events_url, params=params, headers={**self._headers, "X-API-Key": api_key}
+                    self.events_url, params=params, headers={**self._headers, "X-API-Key": api_key}, **extra
                 )
             except httpx.TimeoutException as exc:
                 logger.debug("error=<%s>, duration_ms=<%d> | connpass timed out", type(exc).__name__, _ms(started))

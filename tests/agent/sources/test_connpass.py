@@ -11,14 +11,16 @@ import time
 import uuid
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from agent.errors import ConfigError, SourceError
 from agent.sources.apikey import StaticKey
 from agent.sources.base import SearchQuery
 from agent.sources.connpass import ConnpassClient, parse_search_result
+from agent.sources.deadline import search_deadline
 from agent.sources.ratelimit import DEFAULT_REGISTRY, QueueTooLong, RateLimiterRegistry
-from tests.fixtures.fake_connpass import FakeConnpass, FakeResponse, VirtualTime, sample_event
+from tests.fixtures.fake_connpass import FakeConnpass, FakeResponse, VirtualTime, sample_event, search_body
 
 KEY = "test-key"
 
@@ -284,6 +286,60 @@ def test_full_client_side_queue_is_rate_limited_without_a_request(fake, vt):
     assert error.kind == "rate_limited"
     assert error.retry_after == pytest.approx(1.05)
     assert len(fake.requests) == 1
+
+
+# -- the search's deadline (what is left of the turn's budget) -----------------------------------
+
+
+def test_retry_after_beyond_the_deadline_fails_fast(fake, vt, caplog):
+    """A wait the client would sit out (3 s <= 5 s) but the turn cannot afford: "busy" now, not agent_timeout later."""
+    fake.enqueue(FakeResponse(429, headers={"Retry-After": "3"}))
+    with (
+        caplog.at_level(logging.WARNING, logger="agent.sources.connpass"),
+        client_for(fake, vt, max_retry_after=5.0) as client,
+        search_deadline(time.monotonic() + 2.0),
+    ):
+        error = search_error(client)
+    assert (error.kind, error.retry_after) == ("rate_limited", 3.0)
+    assert vt.sleeps == [] and len(fake.requests) == 1
+    # connpass did answer 429: that counts for the failure alarm.
+    assert [r.fields["connpass_error"] for r in caplog.records if r.getMessage() == "connpass request failed"] == [
+        "rate_limited"
+    ]
+
+
+def test_no_request_slot_within_the_deadline_sends_nothing_and_is_no_connpass_failure(fake, vt, caplog):
+    with caplog.at_level(logging.INFO, logger="agent.sources.connpass"), client_for(fake, vt) as client:
+        client.search(SearchQuery())  # the next slot is 1.05 s away
+        with search_deadline(time.monotonic() + 1.5):  # leaves 0.5 s for queueing: a request needs 1 s after it
+            error = search_error(client)
+        with search_deadline(time.monotonic() - 0.1):  # spent
+            spent = search_error(client)
+    assert error.kind == "rate_limited" and error.retry_after == pytest.approx(1.05)
+    assert spent.kind == "timeout"
+    assert len(fake.requests) == 1 and vt.sleeps == []
+    assert not [r for r in caplog.records if r.getMessage() == "connpass request failed"]
+    assert "connpass request skipped" in caplog.text
+
+
+def test_a_request_gets_only_what_is_left_of_the_deadline(vt):
+    timeouts: list[dict[str, float]] = []
+
+    def connpass(request: httpx.Request) -> httpx.Response:
+        timeouts.append(request.extensions["timeout"])
+        return httpx.Response(200, json=search_body([sample_event(1)]))
+
+    registry = RateLimiterRegistry(monotonic=vt.monotonic, sleep=vt.sleep)
+    http = httpx.Client(transport=httpx.MockTransport(connpass), timeout=5.0)
+    client = ConnpassClient("http://connpass.test/api/v2", api_key_provider=StaticKey(KEY), limiters=registry,
+                            http_client=http)  # fmt: skip
+    with http:
+        client.search(SearchQuery())  # no deadline: the client's own timeout
+        vt.advance(2)
+        with search_deadline(time.monotonic() + 2.0):
+            client.search(SearchQuery())
+    assert timeouts[0]["read"] == 5.0
+    assert 1.0 < timeouts[1]["read"] <= 2.0 and timeouts[1]["connect"] <= 2.0
 
 
 # -- pacing across threads and clients ---------------------------------------------------------
