@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test setup setup-dev deploy-prep lint typecheck test-py test-spa ask serve local bench eval clean
+.PHONY: demo test setup setup-dev deploy-prep lint typecheck test-py test-spa ask serve local bench bench-spa eval clean
 
 ## demo: the Streamlit demo on http://127.0.0.1:8501 (offline model + sample catalogue, no AWS, no key)
 demo: $(VENV)/.stamp-runtime
@@ -75,6 +75,11 @@ spa/dist/index.html: spa/node_modules/.stamp $(shell find spa/src spa/index.html
 ## bench: speed and memory figures (see bench/README.md)
 bench: $(VENV)/.stamp-dev
 	$(PY) -m bench.run
+
+## bench-spa: time to first text and to the complete answer in the SPA (Chromium, `make local`'s stack, offline
+## model, 24 questions; p50/p90/max). Not part of `make test`.
+bench-spa: $(VENV)/.stamp-runtime spa/node_modules/.stamp /usr/bin/chromium
+	cd spa && npm run bench:stream
 
 ## eval: score the agent on the golden set (eval/golden.yaml) against CONFEE_AGENT (default: in process,
 ## CONFEE_MODEL offline|bedrock); Markdown on stdout, JSON in artifacts/eval/report.json; exits 1 below the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from agent.clock import JST, WEEKDAYS_JA
@@ -15,6 +16,8 @@ __all__ = ["compact_event", "fill_ratio", "format_when", "is_online", "parse_tim
 
 #: Enough of the catch for a one-line reason (the offline writer uses 40); each character is three bytes.
 CATCH_MAX_CHARS = 50
+#: Community names are short; a long one is cut rather than sent whole to the model.
+GROUP_MAX_CHARS = 50
 
 
 def format_when(start: dt.datetime | None, end: dt.datetime | None) -> str:
@@ -36,13 +39,21 @@ def is_online(event: Event) -> bool:
     return prefecture_of(event.get("address"), event.get("place"), event.get("event_type")) == ONLINE
 
 
-_OMITTED_WHEN_FALSY = frozenset({"waiting", "beginner", "online"})
+_OMITTED_WHEN_FALSY = frozenset({"waiting", "beginner", "online", "group"})
+
+
+def group_title(event: Event) -> str:
+    """The community (connpass ``group.title``) as plain text, or ``""`` when the event has none."""
+    group = event.get("group")
+    title = group.get("title") if isinstance(group, Mapping) else None
+    return plain_text(title, GROUP_MAX_CHARS) if isinstance(title, str) else ""
 
 
 def compact_event(event: Event, now: dt.datetime) -> dict[str, Any]:
     """The fields the model and the UIs need to recommend one event.
 
-    ``ended``, ``waiting``, ``beginner`` and ``online`` appear only when true / non-zero.
+    ``ended``, ``waiting``, ``beginner``, ``online`` and ``group`` (the community's name) appear only when
+    true / non-zero / known.
     """
     start, end = parse_time(event.get("started_at")), parse_time(event.get("ended_at"))
     slug = prefecture_of(event.get("address"), event.get("place"), event.get("event_type"))
@@ -68,11 +79,12 @@ def compact_event(event: Event, now: dt.datetime) -> dict[str, Any]:
         "limit": event.get("limit") or None,
         "waiting": int(event.get("waiting") or 0),
         "catch": plain_text(event.get("catch"), CATCH_MAX_CHARS),
+        "group": group_title(event),
         "status": status,
         "status_label": STATUS_LABELS[status],
         "beginner": mentions_beginner(event),
     }
     if ended:
         compact["ended"] = True
-    # Tokens are money: flags and counts at their usual value are left out (absent means false / 0).
+    # Tokens are money: flags and counts at their usual value are left out (absent means false / 0 / none).
     return {k: v for k, v in compact.items() if not (k in _OMITTED_WHEN_FALSY and not v)}

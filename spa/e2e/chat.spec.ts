@@ -4,8 +4,8 @@
  * Markdown) are injected with page.route on /api/chat/stream.
  */
 
-import type { Request, Route } from "@playwright/test";
-import { answers, ask, expect, input, screenshot, test } from "./fixtures";
+import type { Locator, Request, Route } from "@playwright/test";
+import { answers, ask, expect, nextDoneEvents, input, screenshot, test, type WireEvent } from "./fixtures";
 
 const STREAM = "**/api/chat/stream";
 
@@ -32,10 +32,40 @@ test.beforeEach(async ({ page, problems }) => {
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Confee");
 });
 
-test("suggested prompt → answer with links that open in a new tab", async ({ page }) => {
+/** Each event of `done.events` once, as a card with the tool's facts, its community and 「connpassで見る」. */
+async function expectEventCards(answer: Locator, events: WireEvent[]): Promise<void> {
+  expect(events.length).toBeGreaterThan(0);
+  const cards = answer.locator(".event-card");
+  await expect(cards).toHaveCount(events.length); // the events once: no second list of them anywhere
+  await expect(answer.locator(".event-card-facts")).toHaveCount(events.length);
+  for (const [index, event] of events.entries()) {
+    const card = cards.nth(index);
+    await expect(card.getByRole("heading", { name: event.title, exact: true })).toBeVisible();
+    await expect(card).toContainText(event.date);
+    const more = card.getByRole("link", { name: "connpassで見る" });
+    await expect(more).toBeVisible();
+    await expect(more).toHaveAttribute("href", event.url);
+    await expect(card.locator(".event-group")).toHaveCount(event.group === undefined ? 0 : 1);
+    if (event.group !== undefined) {
+      await expect(card.locator(".event-group")).toHaveText(`主催 ${event.group}`);
+      // Once: not also in the facts or the reason (the title may contain it, as community events' titles do).
+      const text = await card.evaluate((node) =>
+        Array.from(node.children, (child) => (/^H[3-6]$/.test(child.tagName) ? "" : child.textContent)).join("\n"),
+      );
+      expect(text.split(event.group).length - 1, `${event.group} once in its card`).toBe(1);
+    }
+    // Every link of the card is to its event, and no link to it is anywhere else in the answer.
+    const hrefs = await card.locator("a").evaluateAll((nodes) => nodes.map((node) => node.getAttribute("href")));
+    expect(new Set(hrefs)).toEqual(new Set([event.url]));
+    await expect(answer.locator(`a[href="${event.url}"]`)).toHaveCount(hrefs.length);
+  }
+}
+
+test("suggested prompt → one summary line and a card per event, links open in a new tab", async ({ page }) => {
   await expect(page.getByRole("button", { name: "オンラインで参加できる勉強会は？" })).toBeVisible();
   await screenshot(page, "01-welcome");
   const sent = page.waitForRequest(STREAM);
+  const shown = await nextDoneEvents(page);
   await page.getByRole("button", { name: "TypeScriptのカンファレンスある？" }).click();
   const body = chatBody(await sent);
   expect(body).toMatchObject({ message: "TypeScriptのカンファレンスある？", turn: 0 });
@@ -44,22 +74,21 @@ test("suggested prompt → answer with links that open in a new tab", async ({ p
   const answer = answers(page).first();
   await expect(answer).toBeVisible();
   await expect(page.getByRole("status")).toHaveText("");
-  const links = answer.locator(SAMPLE_LINK);
-  expect(await links.count()).toBeGreaterThan(0);
+  expect(await answer.locator(SAMPLE_LINK).count()).toBeGreaterThan(0);
   for (const link of await answer.locator("a").all()) {
     await expect(link).toHaveAttribute("target", "_blank");
     await expect(link).toHaveAttribute("rel", "noopener noreferrer");
   }
-  // Each event once: one card per event, each with the only link to it.
-  const cards = answer.locator(".event-card");
-  expect(await cards.count()).toBeGreaterThan(0);
-  expect(await links.count()).toBe(await cards.count());
-  const hrefs = await links.evaluateAll((nodes) => nodes.map((node) => node.getAttribute("href")));
-  expect(new Set(hrefs).size).toBe(hrefs.length);
-  await expect(cards.first().getByRole("link")).toHaveAttribute("target", "_blank");
+  const events = await shown();
+  await expectEventCards(answer, events);
+  await expect(answer.locator(".markdown > p").first()).toContainText(`${events.length} 件見つけました`);
   await expect(answer.getByText("サンプルデータ", { exact: true })).toBeVisible();
   await expect(input(page)).toBeFocused();
   await screenshot(page, "02-answer");
+
+  // A reload brings the cards back from storage, facts and all.
+  await page.reload();
+  await expectEventCards(answers(page).first(), events);
 });
 
 test("a follow-up in the same conversation gets a second answer", async ({ page }) => {

@@ -62,3 +62,45 @@ export async function ask(page: Page, text: string): Promise<void> {
   await input(page).fill(text);
   await input(page).press("Enter");
 }
+
+/** An event of a `done` stream event, as the Chat API sent it (agent/search/compact.py). */
+export interface WireEvent {
+  url: string;
+  title: string;
+  date: string;
+  group?: string;
+  status: string;
+}
+
+/** The `events` of the `done` event in an `/api/chat/stream` body. */
+export function doneEvents(body: string): WireEvent[] {
+  for (const line of body.split("\n")) {
+    if (line.startsWith("data: ")) {
+      const event = JSON.parse(line.slice(6)) as { type?: string; events?: WireEvent[] };
+      if (event.type === "done") {
+        return event.events ?? [];
+      }
+    }
+  }
+  throw new Error("the stream had no done event");
+}
+
+/**
+ * The `done.events` of the next answer the page receives. The answer passes through the test (read whole,
+ * then handed to the page unchanged), since Chromium keeps no body of a stream the page has cancelled.
+ */
+export async function nextDoneEvents(page: Page): Promise<() => Promise<WireEvent[]>> {
+  let resolve: (events: WireEvent[]) => void = () => undefined;
+  const events = new Promise<WireEvent[]>((done) => (resolve = done));
+  await page.route(
+    "**/api/chat/stream",
+    async (route) => {
+      const response = await route.fetch();
+      const body = await response.text();
+      await route.fulfill({ response, body });
+      resolve(doneEvents(body));
+    },
+    { times: 1 },
+  );
+  return () => events;
+}

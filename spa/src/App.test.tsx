@@ -9,6 +9,7 @@ import type { ApiErrorCode, ChatDone, ChatRequest } from "./api/types";
 import { App } from "./App";
 import { SUGGESTED_PROMPTS } from "./components/Welcome";
 import type { StreamChat, UseChatDeps } from "./hooks/useChat";
+import { shownEvent } from "./test/events";
 
 const ANSWER = [
   "今日から「TypeScript」のカンファレンスを 1 件見つけました。",
@@ -21,7 +22,7 @@ const ANSWER = [
   "場所や時期を指定して絞り込めます。",
 ].join("\n");
 
-const DONE: ChatDone = { sessionId: "x", eventUrls: ["https://sample-connpass.example/event/1/"], source: "sample" };
+const DONE: ChatDone = { sessionId: "x", events: [shownEvent()], source: "sample" };
 
 function sessionIds(): () => string {
   let n = 0;
@@ -119,8 +120,14 @@ describe("App", () => {
     const links = within(log()).getAllByRole("link", { name: "TSConf 2026" });
     expect(links).toHaveLength(1); // each event once
     expect(links[0]).toHaveAttribute("target", "_blank");
+    // Finished: the card shows the tool's facts (and the community), with a link to the event page.
     const cards = within(log()).getByRole("list", { name: "紹介したイベント（1件）" });
-    expect(within(cards).getByText("👥 10/50人・受付中")).toBeInTheDocument();
+    expect(within(cards).getByText("受付中")).toBeInTheDocument();
+    expect(within(cards).getByText("TypeScript Tokyo", { exact: false })).toBeInTheDocument();
+    expect(within(cards).getByRole("link", { name: "TSConf 2026をconnpassで見る" })).toHaveAttribute(
+      "href",
+      "https://sample-connpass.example/event/1/",
+    );
     expect(within(log()).getByText("サンプルデータ")).toBeVisible();
     expect(screen.getByRole("button", { name: "送信" })).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "停止" })).toBeNull();
@@ -310,6 +317,7 @@ describe("App", () => {
       const { user, input } = setup(stream, { storage: sessionStorage });
       expect(within(log()).getByText("TypeScriptのカンファレンスある？")).toBeVisible();
       expect(within(log()).getByRole("link", { name: "TSConf 2026" })).toBeVisible();
+      expect(within(log()).getByRole("link", { name: "TSConf 2026をconnpassで見る" })).toBeVisible(); // the card too
       expect(within(log()).getByText("サンプルデータ")).toBeVisible();
       expect(screen.getByRole("button", { name: "新しい会話" })).toBeEnabled();
       await user.type(input, "大阪だと？{Enter}");

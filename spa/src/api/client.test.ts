@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ApiError, parseStreamEvent, streamChat, type StreamChatOptions } from "./client";
-import type { ChatDone, ChatRequest } from "./types";
+import type { ChatDone, ChatRequest, ShownEvent } from "./types";
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void | Promise<void>;
 
@@ -23,10 +23,40 @@ const DONE = {
   type: "done",
   session_id: request.session_id,
   events: [
-    { id: 1, title: "TSConf", url: "https://sample-connpass.example/event/1/" },
+    {
+      id: 1,
+      title: "TSConf",
+      url: "https://sample-connpass.example/event/1/",
+      date: "2026年12月10日(木) 19:30〜21:30",
+      place: "渋谷ホール",
+      prefecture: "東京都",
+      accepted: 30,
+      limit: 30,
+      waiting: 4,
+      status: "full",
+      status_label: "満席（補欠登録可）",
+      group: "TypeScript Tokyo",
+    },
     { id: 2, title: "no url" },
   ],
   meta: { model: "offline", source: "sample" },
+};
+
+/** DONE's first event as the client checks it; the second has no url and is dropped. */
+const TSCONF: ShownEvent = {
+  url: "https://sample-connpass.example/event/1/",
+  title: "TSConf",
+  date: "2026年12月10日(木) 19:30〜21:30",
+  place: "渋谷ホール",
+  prefecture: "東京都",
+  online: false,
+  accepted: 30,
+  limit: 30,
+  waiting: 4,
+  status: "full",
+  status_label: "満席（補欠登録可）",
+  group: "TypeScript Tokyo",
+  ended: false,
 };
 
 function openStream(res: ServerResponse): void {
@@ -116,11 +146,7 @@ describe("streamChat", () => {
     expect(received[0]?.headers.accept).toBe("text/event-stream");
     expect(JSON.parse(received[0]?.body ?? "")).toEqual(request);
     expect(texts).toEqual(["## おすすめ\n", "- [TSConf](https://sample-connpass.example/event/1/)"]);
-    expect(done).toEqual({
-      sessionId: request.session_id,
-      eventUrls: ["https://sample-connpass.example/event/1/"],
-      source: "sample",
-    });
+    expect(done).toEqual({ sessionId: request.session_id, events: [TSCONF], source: "sample" });
   });
 
   it("hands over each delta while the server is still writing", async () => {
@@ -162,7 +188,7 @@ describe("streamChat", () => {
     ]);
     const { texts, done } = await run();
     expect(texts).toEqual(["回答"]);
-    expect(done).toEqual({ sessionId: request.session_id, eventUrls: [], source: null });
+    expect(done).toEqual({ sessionId: request.session_id, events: [], source: null });
   });
 
   it("turns an error event after text into an ApiError with its code and Japanese message", async () => {
@@ -349,7 +375,7 @@ describe("parseStreamEvent", () => {
     expect(parseStreamEvent(JSON.stringify(DONE))).toEqual({
       type: "done",
       sessionId: request.session_id,
-      eventUrls: ["https://sample-connpass.example/event/1/"],
+      events: [TSCONF],
       source: "sample",
     });
     expect(parseStreamEvent('{"type":"error","code":"throttled","message":"混雑"}')).toEqual({

@@ -5,6 +5,7 @@
  */
 
 import { API_BASE, REQUEST_TIMEOUT_MS } from "../config";
+import { parseShownEvents } from "./events";
 import { parseRetryAfter } from "./retryAfter";
 import { SseDecoder } from "./sse";
 import {
@@ -15,7 +16,7 @@ import {
   type ChatStreamEvent,
 } from "./types";
 
-export type { ApiErrorCode, ChatDone, ChatRequest, ChatStreamEvent } from "./types";
+export type { ApiErrorCode, ChatDone, ChatRequest, ChatStreamEvent, ShownEvent } from "./types";
 
 /** A failed chat request; `status` is 0 when no HTTP response arrived. */
 export class ApiError extends Error {
@@ -106,13 +107,10 @@ export function parseStreamEvent(data: string): ChatStreamEvent | null {
     case "text":
       return typeof value.text === "string" ? { type: "text", text: value.text } : null;
     case "done": {
-      const events = Array.isArray(value.events) ? value.events : [];
-      const eventUrls = events.flatMap((event: unknown) =>
-        isObject(event) && typeof event.url === "string" && event.url !== "" ? [event.url] : [],
-      );
+      const events = parseShownEvents(value.events);
       const source = isObject(value.meta) && typeof value.meta.source === "string" ? value.meta.source : null;
       const sessionId = typeof value.session_id === "string" ? value.session_id : null;
-      return { type: "done", sessionId, eventUrls, source };
+      return { type: "done", sessionId, events, source };
     }
     case "error":
       return {
@@ -180,7 +178,7 @@ export async function streamChat(request: ChatRequest, options: StreamChatOption
         if (event?.type === "text") {
           onText(event.text);
         } else if (event?.type === "done") {
-          return { sessionId: event.sessionId ?? request.session_id, eventUrls: event.eventUrls, source: event.source };
+          return { sessionId: event.sessionId ?? request.session_id, events: event.events, source: event.source };
         } else if (event?.type === "error") {
           throw new ApiError(status, serverCode(event.code) ?? "http_error", event.message);
         }

@@ -1,5 +1,9 @@
 /** Wire types of the Chat API (DESIGN.md Contract 2, streamed as Contract 1's events) and what the UI gets. */
 
+import type { ShownEvent } from "./events";
+
+export type { EventStatus, ShownEvent } from "./events";
+
 /** `POST /chat/stream` request body (the same as `POST /chat`). */
 export interface ChatRequest {
   message: string;
@@ -34,14 +38,14 @@ export const SERVER_ERROR_CODES: ReadonlySet<ApiErrorCode> = new Set<ApiErrorCod
 /** One SSE event of the answer stream, as the client understands it. */
 export type ChatStreamEvent =
   | { type: "text"; text: string }
-  | { type: "done"; sessionId: string | null; eventUrls: string[]; source: string | null }
+  | { type: "done"; sessionId: string | null; events: ShownEvent[]; source: string | null }
   | { type: "error"; code: string; message: string };
 
 /** The end of a streamed answer (its text arrived through `onText`). */
 export interface ChatDone {
   sessionId: string;
-  /** URLs of the events the answer shows (the `done` event's `events`). */
-  eventUrls: string[];
+  /** The events the answer shows (the `done` event's `events`), checked; malformed entries are dropped. */
+  events: ShownEvent[];
   /** `meta.source`: where the events came from ("sample" for the bundled catalogue), when the API says. */
   source: string | null;
 }

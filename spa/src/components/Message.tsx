@@ -1,6 +1,7 @@
 /** One entry of the conversation: the user's text, an answer (finished or still being written), or a notice. */
 
 import type { Ref } from "react";
+import type { ShownEvent } from "../api/events";
 import type { AnswerStatus, ChatMessage } from "../hooks/chatReducer";
 import { Markdown } from "../markdown/Markdown";
 import { hasSampleLink } from "../markdown/safeUrl";
@@ -14,9 +15,11 @@ interface AnswerProps {
   status: AnswerStatus | "streaming";
   /** The API said the events are sample data; links to the sample domain say so too, even mid-answer. */
   sample: boolean;
+  /** The events of a finished answer (tool data), shown as cards. */
+  events?: readonly ShownEvent[] | undefined;
 }
 
-function AnswerBody({ text, status, sample }: AnswerProps) {
+function AnswerBody({ text, status, sample, events }: AnswerProps) {
   return (
     <>
       <span className="visually-hidden">Confee:</span>
@@ -27,7 +30,7 @@ function AnswerBody({ text, status, sample }: AnswerProps) {
           </span>
         </p>
       )}
-      {text !== "" && <Markdown text={text} />}
+      {text !== "" && <Markdown text={text} events={events} />}
       {status === "stopped" && <p className="answer-mark">{STOPPED_MARK}</p>}
       {status === "interrupted" && <p className="answer-mark">{INTERRUPTED_MARK}</p>}
       {status === "streaming" && (
@@ -63,7 +66,7 @@ export function Message({ message }: { message: ChatMessage }) {
     case "assistant":
       return (
         <li className={`message message-assistant message-${message.status}`}>
-          <AnswerBody text={message.text} status={message.status} sample={message.sample} />
+          <AnswerBody text={message.text} status={message.status} sample={message.sample} events={message.events} />
         </li>
       );
     case "notice":

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ApiErrorCode, ChatDone } from "../api/types";
+import { shownEvent } from "../test/events";
 import {
   chatReducer,
   initialChatState,
@@ -10,7 +11,7 @@ import {
 } from "./chatReducer";
 
 const SESSION = "s".repeat(36);
-const done: ChatDone = { sessionId: SESSION, eventUrls: [], source: null };
+const done: ChatDone = { sessionId: SESSION, events: [], source: null };
 
 function run(actions: ChatAction[], state: ChatState = initialChatState(SESSION)): ChatState {
   return actions.reduce(chatReducer, state);
@@ -62,16 +63,38 @@ describe("chatReducer", () => {
   });
 
   it("marks an answer with sample events (meta.source or the sample domain)", () => {
-    expect(showsSampleEvents({ ...done, eventUrls: ["https://sample-connpass.example/event/1/"] })).toBe(true);
-    expect(showsSampleEvents({ ...done, eventUrls: ["https://connpass.com/event/1/"], source: "sample" })).toBe(true);
-    expect(showsSampleEvents({ ...done, eventUrls: ["https://connpass.com/event/1/"], source: "connpass" })).toBe(false);
-    expect(showsSampleEvents({ ...done, eventUrls: [], source: "sample" })).toBe(false); // a greeting shows none
+    const real = shownEvent({ url: "https://connpass.com/event/1/" });
+    expect(showsSampleEvents({ ...done, events: [shownEvent()] })).toBe(true);
+    expect(showsSampleEvents({ ...done, events: [real], source: "sample" })).toBe(true);
+    expect(showsSampleEvents({ ...done, events: [real], source: "connpass" })).toBe(false);
+    expect(showsSampleEvents({ ...done, events: [], source: "sample" })).toBe(false); // a greeting shows none
     const state = run([
       { type: "sent", requestId: 1, text: "q" },
       { type: "textReceived", requestId: 1, text: "a" },
-      { type: "succeeded", requestId: 1, done: { ...done, eventUrls: ["https://x.sample-connpass.example/"] } },
+      { type: "succeeded", requestId: 1, done: { ...done, events: [shownEvent({ url: "https://x.sample-connpass.example/" })] } },
     ]);
     expect(state.messages.at(-1)).toMatchObject({ role: "assistant", sample: true });
+  });
+
+  it("keeps the finished answer's events on it; stopped and cut-off answers have none", () => {
+    const events = [shownEvent(), shownEvent({ url: "https://sample-connpass.example/event/2/", title: "RustConf" })];
+    const state = run([
+      { type: "sent", requestId: 1, text: "q" },
+      { type: "textReceived", requestId: 1, text: "a" },
+      { type: "succeeded", requestId: 1, done: { ...done, events } },
+      { type: "sent", requestId: 2, text: "q2" },
+      { type: "textReceived", requestId: 2, text: "途中" },
+      { type: "stopped", requestId: 2 },
+      { type: "sent", requestId: 3, text: "q3" },
+      { type: "textReceived", requestId: 3, text: "途中" },
+      failed(3, "agent_timeout"),
+    ]);
+    const answers = state.messages.filter((message) => message.role === "assistant");
+    expect(answers.map((answer) => [answer.status, answer.events])).toEqual([
+      ["complete", events],
+      ["stopped", []],
+      ["interrupted", []],
+    ]);
   });
 
   it("refuses a second send while one is pending", () => {

@@ -1,6 +1,6 @@
 /** Conversation state as a pure reducer, so every transition (including failures) is testable alone. */
 
-import type { ApiErrorCode, ChatDone } from "../api/types";
+import type { ApiErrorCode, ChatDone, ShownEvent } from "../api/types";
 import { isSampleUrl } from "../markdown/safeUrl";
 
 /** How an answer ended: written to the end, stopped by the user (or a reload), or cut by an error. */
@@ -9,8 +9,11 @@ export type AnswerStatus = "complete" | "stopped" | "interrupted";
 export type ChatMessage =
   /** `failed`: no answer came; the next send supersedes it (usually the same text again). */
   | { id: string; role: "user"; text: string; failed: boolean }
-  /** `sample`: the answer shows events from the bundled sample catalogue. */
-  | { id: string; role: "assistant"; text: string; status: AnswerStatus; sample: boolean }
+  /**
+   * `sample`: the answer shows events from the bundled sample catalogue. `events`: the events it shows, from
+   * the tool data (`done.events`); empty while it is not complete (stopped, cut off) or when it shows none.
+   */
+  | { id: string; role: "assistant"; text: string; status: AnswerStatus; sample: boolean; events: ShownEvent[] }
   | { id: string; role: "notice"; text: string };
 
 /** The question being answered and the answer's Markdown so far. */
@@ -60,17 +63,23 @@ export function initialChatState(sessionId: string): ChatState {
 
 /** Whether a finished answer shows sample events: the API's `meta.source`, or the events' example-domain URLs. */
 export function showsSampleEvents(done: ChatDone): boolean {
-  return done.eventUrls.length > 0 && (done.source === "sample" || done.eventUrls.some(isSampleUrl));
+  return done.events.length > 0 && (done.source === "sample" || done.events.some((event) => isSampleUrl(event.url)));
 }
 
 /** The pending answer, ended with `status`, appended to the conversation (nothing when no text arrived). */
-function withAnswer(state: ChatState, status: AnswerStatus, sample = false): Pick<ChatState, "messages" | "nextKey"> {
+function withAnswer(
+  state: ChatState,
+  status: AnswerStatus,
+  done: ChatDone | null = null,
+): Pick<ChatState, "messages" | "nextKey"> {
   const answer = state.pending?.answer ?? "";
   if (answer === "" && status !== "stopped") {
     return { messages: state.messages, nextKey: state.nextKey };
   }
+  const sample = done !== null && showsSampleEvents(done);
+  const events = done?.events ?? [];
   return {
-    messages: [...state.messages, { id: `m${state.nextKey}`, role: "assistant", text: answer, status, sample }],
+    messages: [...state.messages, { id: `m${state.nextKey}`, role: "assistant", text: answer, status, sample, events }],
     nextKey: state.nextKey + 1,
   };
 }
@@ -144,7 +153,7 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         // A stream that ends without a word is not an answer.
         return onFailed(state, { ...action, type: "failed", code: "bad_response", retryAfter: null, newSessionId: null });
       }
-      return { ...state, ...withAnswer(state, "complete", showsSampleEvents(action.done)), turn: state.turn + 1, pending: null };
+      return { ...state, ...withAnswer(state, "complete", action.done), turn: state.turn + 1, pending: null };
     case "stopped":
       // Not a completed exchange: the server cancels the turn and restores its history, so `turn` stays.
       return isCurrent(state, action.requestId) ? { ...state, ...withAnswer(state, "stopped"), pending: null } : state;

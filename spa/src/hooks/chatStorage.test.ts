@@ -2,10 +2,12 @@
 /** What survives a reload: the conversation, its session and turn; an answer cut by the reload as stopped. */
 
 import { describe, expect, it } from "vitest";
+import { shownEvent } from "../test/events";
 import { chatReducer, initialChatState, type ChatAction, type ChatState } from "./chatReducer";
 import { loadChat, MAX_STORED_CHARS, saveChat, STORAGE_KEY } from "./chatStorage";
 
 const SESSION = "0f6b3b9e-6d2e-4a8e-9c57-3a1f1f0b2c11";
+const EVENT = shownEvent({ url: "https://ts.sample-connpass.example/event/1/", title: "TSConf" });
 
 function run(actions: ChatAction[]): ChatState {
   return actions.reduce(chatReducer, initialChatState(SESSION));
@@ -17,7 +19,7 @@ const conversation: ChatAction[] = [
   {
     type: "succeeded",
     requestId: 1,
-    done: { sessionId: SESSION, eventUrls: ["https://ts.sample-connpass.example/event/1/"], source: "sample" },
+    done: { sessionId: SESSION, events: [EVENT], source: "sample" },
   },
   { type: "sent", requestId: 2, text: "大阪だと？" },
   { type: "textReceived", requestId: 2, text: "大阪では" },
@@ -35,10 +37,62 @@ describe("chat storage", () => {
       ["user", "大阪だと？"],
       ["assistant", "大阪では"],
     ]);
-    expect(restored?.messages[1]).toMatchObject({ status: "complete", sample: true });
-    expect(restored?.messages[3]).toMatchObject({ status: "stopped" });
+    expect(restored?.messages[1]).toMatchObject({ status: "complete", sample: true, events: [EVENT] });
+    expect(restored?.messages[3]).toMatchObject({ status: "stopped", events: [] });
     expect(new Set(restored?.messages.map((message) => message.id)).size).toBe(4);
     expect(restored?.nextKey).toBe(5);
+  });
+
+  it("keeps an answer's events across a reload (its cards come back) and stores none for answers without", () => {
+    const other = shownEvent({ url: "https://b.sample-connpass.example/event/2/", group: null, limit: null, waiting: 0 });
+    const state = run([
+      { type: "sent", requestId: 1, text: "q" },
+      { type: "textReceived", requestId: 1, text: "a" },
+      { type: "succeeded", requestId: 1, done: { sessionId: SESSION, events: [EVENT, other], source: null } },
+      { type: "sent", requestId: 2, text: "ありがとう" },
+      { type: "textReceived", requestId: 2, text: "どういたしまして" },
+      { type: "succeeded", requestId: 2, done: { sessionId: SESSION, events: [], source: null } },
+    ]);
+    saveChat(sessionStorage, state);
+    const stored = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? "{}") as { messages: Record<string, unknown>[] };
+    expect(stored.messages.map((message) => "events" in message)).toEqual([false, true, false, false]);
+    const restored = loadChat(sessionStorage);
+    expect(restored?.messages.filter((message) => message.role === "assistant").map((answer) => answer.events)).toEqual([
+      [EVENT, other],
+      [],
+    ]);
+    saveChat(sessionStorage, restored ?? state);
+    expect(JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? "{}")).toEqual(stored); // a second round trip is the same
+  });
+
+  it("loads conversations stored before answers kept events, and drops stored events it cannot trust", () => {
+    sessionStorage.setItem(
+      STORAGE_KEY,
+      JSON.stringify({
+        v: 1,
+        sessionId: SESSION,
+        turn: 2,
+        draft: "",
+        messages: [
+          { role: "user", text: "質問" },
+          { role: "assistant", text: "古い回答", status: "complete", sample: true },
+          { role: "assistant", text: "壊れた", status: "complete", sample: false, events: "x" },
+          {
+            role: "assistant",
+            text: "混在",
+            status: "complete",
+            sample: false,
+            events: [{ url: "javascript:alert(1)", title: "x" }, { title: "no url" }, 7, { ...EVENT, accepted: "many" }],
+          },
+        ],
+      }),
+    );
+    const answers = loadChat(sessionStorage)?.messages.filter((message) => message.role === "assistant");
+    expect(answers?.map((answer) => [answer.text, answer.events])).toEqual([
+      ["古い回答", []],
+      ["壊れた", []],
+      ["混在", [{ ...EVENT, accepted: null }]],
+    ]);
   });
 
   it("forgets the conversation when there is nothing to keep", () => {
@@ -54,7 +108,7 @@ describe("chat storage", () => {
       const actions: ChatAction[] = [
         { type: "sent", requestId: index, text: `質問${index}` },
         { type: "textReceived", requestId: index, text: `回答${index} ${"あ".repeat(9_000)}` },
-        { type: "succeeded", requestId: index, done: { sessionId: SESSION, eventUrls: [], source: null } },
+        { type: "succeeded", requestId: index, done: { sessionId: SESSION, events: [], source: null } },
       ];
       state = actions.reduce(chatReducer, state);
     }

@@ -4,6 +4,7 @@
  * what this version of the app wrote.
  */
 
+import { parseShownEvents, type ShownEvent } from "../api/events";
 import { isValidSessionId } from "../session";
 import type { AnswerStatus, ChatMessage, ChatState } from "./chatReducer";
 
@@ -16,7 +17,8 @@ export const MAX_STORED_MESSAGES = 200;
 
 type StoredMessage =
   | { role: "user"; text: string; failed: boolean }
-  | { role: "assistant"; text: string; status: AnswerStatus; sample: boolean }
+  /** `events` is absent in conversations stored before answers kept their events (and when there are none). */
+  | { role: "assistant"; text: string; status: AnswerStatus; sample: boolean; events?: ShownEvent[] }
   | { role: "notice"; text: string };
 
 interface StoredChat {
@@ -41,7 +43,9 @@ function toStored(message: ChatMessage): StoredMessage {
     case "user":
       return { role: "user", text: message.text, failed: message.failed };
     case "assistant":
-      return { role: "assistant", text: message.text, status: message.status, sample: message.sample };
+      return message.events.length > 0
+        ? { role: "assistant", text: message.text, status: message.status, sample: message.sample, events: message.events }
+        : { role: "assistant", text: message.text, status: message.status, sample: message.sample };
     case "notice":
       return { role: "notice", text: message.text };
   }
@@ -107,6 +111,8 @@ function fromStored(value: unknown, id: string): ChatMessage | null {
         text: value.text,
         status: STATUSES.has(value.status) ? (value.status as AnswerStatus) : "stopped",
         sample: value.sample === true,
+        // Checked like the network's: storage may hold anything (older versions stored no events).
+        events: parseShownEvents(value.events),
       };
     case "notice":
       return { id, role: "notice", text: value.text };

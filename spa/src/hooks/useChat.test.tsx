@@ -16,7 +16,7 @@ function ids(): () => string {
   };
 }
 
-const DONE: ChatDone = { sessionId: "ignored", eventUrls: [], source: null };
+const DONE: ChatDone = { sessionId: "ignored", events: [], source: null };
 
 interface Call {
   request: ChatRequest;

@@ -3,6 +3,8 @@
 
 import { render, screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
+import { shownEvent } from "../test/events";
+import { MORE_LINK_TEXT } from "./EventCard";
 import { Markdown, htmlToText } from "./Markdown";
 
 function renderMarkdown(text: string): HTMLElement {
@@ -187,6 +189,125 @@ describe("Markdown event sections", () => {
     expect(screen.getByRole("heading", { name: "TSConf Online" })).toBe(first); // not re-created on every piece
     expect(screen.getAllByRole("listitem").filter((item) => item.classList.contains("event-card"))).toHaveLength(2);
     expect(container).toHaveTextContent("場所や時期を指定して絞り込めます。");
+  });
+});
+
+describe("event cards from the tool data", () => {
+  // The model misstates the date and the count; the tool data (events) is what the card shows.
+  const WRONG = [
+    "「TypeScript」のカンファレンスを 2 件見つけました。",
+    "",
+    "### [TSConf Online（モデルの表記）](https://ts.sample-connpass.example/event/1/)",
+    "- 📅 2027年2月21日(日) 10:00〜18:00",
+    "- 📍 オンライン",
+    "- 👥 90/200人・受付中",
+    "- 💡 型パズルから最新動向まで一日で",
+    "- 🔰 初心者歓迎",
+    "",
+    "### [TSConf Japan](https://ts-tokyo.sample-connpass.example/event/2)",
+    "- 日時: 2027年5月22日(土)",
+    "- 💡 年に一度のお祭り [詳細](javascript:alert(1))",
+    "",
+    "場所や時期を指定して絞り込めます。",
+  ].join("\n");
+  const online = shownEvent({
+    url: "https://ts.sample-connpass.example/event/1/",
+    title: "TSConf Online",
+    date: "2027年2月20日(土) 10:00〜18:00",
+    place: "オンライン",
+    prefecture: "オンライン",
+    online: true,
+    accepted: 91,
+    limit: 200,
+    group: "TypeScript Online Community",
+  });
+  const tokyo = shownEvent({
+    url: "https://ts-tokyo.sample-connpass.example/event/2/",
+    title: "TSConf Japan",
+    date: "2027年5月22日(土) 10:00〜18:00",
+    place: "大手町サンプルホール",
+    accepted: 1000,
+    limit: 1000,
+    waiting: 4,
+    status: "full",
+    status_label: "満席（補欠登録可）",
+    group: null,
+  });
+
+  function cards(): HTMLElement[] {
+    const grid = screen.getByRole("list", { name: /紹介したイベント/ });
+    return within(grid).getAllByRole("listitem").filter((item) => item.parentElement === grid);
+  }
+
+  it("shows the tool's facts, the community and the answer's reason, and links to the event page", () => {
+    const { container } = render(<Markdown text={WRONG} events={[online, tokyo]} />);
+    const [first, second] = cards() as [HTMLElement, HTMLElement];
+    expect(within(first).getByRole("heading", { name: "TSConf Online" })).toBeInTheDocument();
+    expect(first).toHaveTextContent("2027年2月20日(土) 10:00〜18:00");
+    expect(first).not.toHaveTextContent("2月21日");
+    expect(first).toHaveTextContent("場所: オンライン");
+    expect(first).toHaveTextContent("91/200人 受付中");
+    expect(first).not.toHaveTextContent("90/200人");
+    expect(first).toHaveTextContent("主催 TypeScript Online Community");
+    expect(first).toHaveTextContent("💡 型パズルから最新動向まで一日で");
+    expect(first).toHaveTextContent("🔰 初心者歓迎"); // not a fact the card shows itself
+    for (const link of within(first).getAllByRole("link")) {
+      expect(link).toHaveAttribute("href", online.url);
+      expect(link).toHaveAttribute("target", "_blank");
+      expect(link).toHaveAttribute("rel", "noopener noreferrer");
+    }
+    expect(within(first).getByRole("link", { name: "TSConf Onlineをconnpassで見る" })).toHaveTextContent(MORE_LINK_TEXT);
+    // Matched although the answer's link lacks the trailing slash; its own date line is not repeated.
+    expect(second).toHaveTextContent("大手町サンプルホール（東京都）");
+    expect(second).toHaveTextContent("1000/1000人 満席（補欠登録可）・補欠 4人");
+    expect(within(second).getAllByText(/2027年5月22日/)).toHaveLength(1); // the answer's 日時 line is left out
+    expect(second).not.toHaveTextContent("主催");
+    expect(within(second).getByText("詳細").tagName).toBe("SPAN"); // the reason's unsafe link stays text
+    expect(screen.getAllByRole("link", { name: /connpassで見る$/ })).toHaveLength(2);
+    expect(container.querySelectorAll(".event-card")).toHaveLength(2); // each event once
+    expectInert(container);
+    const paragraphs = Array.from(container.querySelectorAll(".markdown > p"), (p) => p.textContent);
+    expect(paragraphs).toEqual(["「TypeScript」のカンファレンスを 2 件見つけました。", "場所や時期を指定して絞り込めます。"]);
+  });
+
+  it("keeps the answer's own card while it is written and for events the tool data does not have", () => {
+    const { rerender } = render(<Markdown text={WRONG} />);
+    expect(cards().map((card) => card.classList.contains("event-card-facts"))).toEqual([false, false]);
+    expect(cards()[0]).toHaveTextContent("👥 90/200人・受付中");
+    expect(screen.queryByText(MORE_LINK_TEXT)).toBeNull();
+    rerender(<Markdown text={WRONG} events={[tokyo, shownEvent({ url: "https://other.example/event/9/" })]} />);
+    const [first, second] = cards() as [HTMLElement, HTMLElement];
+    expect(first).toHaveTextContent("TSConf Online（モデルの表記）"); // not in the tool data: as written
+    expect(first).not.toHaveTextContent(MORE_LINK_TEXT);
+    expect(second).toHaveClass("event-card-facts");
+    expect(second).toHaveTextContent(MORE_LINK_TEXT);
+  });
+
+  it.each([
+    ["open", { status: "open", status_label: "受付中", accepted: 10, limit: 50 }, "10/50人 受付中"],
+    ["full with a waiting list", { status: "full", status_label: "満席（補欠登録可）", accepted: 50, limit: 50, waiting: 7 }, "50/50人 満席（補欠登録可）・補欠 7人"],
+    ["full without one", { status: "full", status_label: "満席（補欠登録可）", accepted: 50, limit: 50, waiting: 0 }, "50/50人 満席（補欠登録可）"],
+    ["preopen", { status: "preopen", status_label: "募集開始前", accepted: 0, limit: 100 }, "0/100人 募集開始前"],
+    ["closed", { status: "closed", status_label: "受付終了", accepted: 80, limit: 100 }, "80/100人 受付終了"],
+    ["no capacity", { status: "open", status_label: "受付中", accepted: 12, limit: null }, "12人（定員なし） 受付中"],
+    ["no status", { status: null, status_label: "", accepted: 3, limit: 10 }, "3/10人"],
+  ] as const)("says %s in one status word", (_, fields, expected) => {
+    render(<Markdown text={ANSWER} events={[shownEvent({ url: "https://ts.sample-connpass.example/event/1/", ...fields })]} />);
+    const card = cards()[0] as HTMLElement;
+    const participants = within(card).getByText(/参加者:/).parentElement as HTMLElement;
+    expect(participants).toHaveTextContent(`参加者: ${expected}`, { normalizeWhitespace: true });
+    const words = ["受付中", "満席", "募集開始前", "受付終了", "まもなく", "募集中"];
+    expect(words.filter((word) => participants.textContent?.includes(word)).length).toBeLessThanOrEqual(1);
+  });
+
+  it("places: venue with prefecture, online with its tool, and an ended event marked", () => {
+    const url = "https://ts.sample-connpass.example/event/1/";
+    const { rerender } = render(<Markdown text={ANSWER} events={[shownEvent({ url, place: "", prefecture: "大阪府" })]} />);
+    expect(cards()[0]).toHaveTextContent("場所: 大阪府");
+    rerender(<Markdown text={ANSWER} events={[shownEvent({ url, place: "Zoom", prefecture: "オンライン", online: true })]} />);
+    expect(cards()[0]).toHaveTextContent("場所: オンライン（Zoom）");
+    rerender(<Markdown text={ANSWER} events={[shownEvent({ url, date: "", ended: true })]} />);
+    expect(cards()[0]).toHaveTextContent("日時: 日時未定（終了）");
   });
 });
 

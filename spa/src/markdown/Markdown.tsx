@@ -8,7 +8,9 @@
 
 import { Lexer, type Token, type Tokens, type TokensList } from "marked";
 import { Fragment, memo, type ReactNode } from "react";
+import type { ShownEvent } from "../api/events";
 import { decodeEntities } from "./entities";
+import { EventCard } from "./EventCard";
 import { safeHref } from "./safeUrl";
 
 const LEX_OPTIONS = { gfm: true, breaks: true } as const;
@@ -38,9 +40,16 @@ function ExternalLink({ href, title, children }: { href: string; title?: string 
   );
 }
 
+/**
+ * A link's target when it may be followed. Autolinks are literal; written links may spell the scheme with
+ * character references (javascript&colon;).
+ */
+function linkHref(token: Tokens.Link): string | null {
+  return safeHref(token.autolink === true ? token.href : decodeEntities(token.href));
+}
+
 function renderLink(token: Tokens.Link, key: number): ReactNode {
-  // Autolinks are literal; written links may spell the scheme with character references (javascript&colon;).
-  const href = safeHref(token.autolink === true ? token.href : decodeEntities(token.href));
+  const href = linkHref(token);
   const children = renderInline(token.tokens);
   if (href === null) {
     return <span key={key}>{children}</span>;
@@ -186,13 +195,64 @@ function renderBlocks(tokens: Token[] | undefined): ReactNode[] {
   return (tokens ?? []).map(renderBlock);
 }
 
-/** A heading that is just a link: how answers introduce each event (`### [イベント名](URL)`). */
-function isEventHeading(token: Token | undefined): boolean {
+/** The link of a heading that is just a link: how answers introduce each event (`### [イベント名](URL)`). */
+function headingLink(token: Token | undefined): Tokens.Link | null {
   if (token?.type !== "heading") {
-    return false;
+    return null;
   }
   const parts = (token.tokens ?? []).filter((part) => !(part.type === "text" && part.raw.trim() === ""));
-  return parts.length === 1 && parts[0]?.type === "link";
+  return parts.length === 1 && parts[0]?.type === "link" ? (parts[0] as Tokens.Link) : null;
+}
+
+function isEventHeading(token: Token | undefined): boolean {
+  return headingLink(token) !== null;
+}
+
+/** URLs compared as the same event page whether or not they end with a slash. */
+function pageKey(href: string): string {
+  return href.replace(/\/+$/, "");
+}
+
+/** The tool's event for a card's heading link, when the finished answer's `events` has it. */
+function matchingEvent(heading: Token, events: readonly ShownEvent[]): ShownEvent | undefined {
+  const link = headingLink(heading);
+  const href = link === null ? null : linkHref(link);
+  if (href === null) {
+    return undefined;
+  }
+  const key = pageKey(href);
+  return events.find((event) => pageKey(event.url) === key);
+}
+
+/** Item markers of the facts a structured card shows itself (date, place, participants), emoji or label. */
+const FACT_ITEM = /^(?:📅|🗓|📆|⏰|🕒|📍|🏢|👥|👤|🎫|(?:日時|日程|開催日|会場|場所|参加者|参加|定員)\s*[:：])/u;
+
+/** The answer's lines about an event that its structured card does not already show: the reason (💡) and the like. */
+function notesOf(card: Token[]): Tokens.ListItem[] {
+  const list = card.find((token) => token.type === "list") as Tokens.List | undefined;
+  return (list?.items ?? []).filter((item) => !FACT_ITEM.test(item.text.replace(/^[\s*_]+/, "")));
+}
+
+function renderCard(card: Token[], index: number, events: readonly ShownEvent[]): ReactNode {
+  const heading = card[0] as Token;
+  const event = matchingEvent(heading, events);
+  if (event === undefined) {
+    // Still being written, or an event the tool data does not have: the answer's own section, as written.
+    return (
+      <li key={index} className="event-card">
+        {renderBlocks(card)}
+      </li>
+    );
+  }
+  const notes = notesOf(card);
+  return (
+    <EventCard
+      key={index}
+      event={event}
+      heading={headingTag((heading as Tokens.Heading).depth)}
+      notes={notes.length > 0 ? <ul className="event-notes">{notes.map(renderListItem)}</ul> : null}
+    />
+  );
 }
 
 /** A top-level piece of an answer: one block, or a run of event sections shown as cards. */
@@ -252,24 +312,22 @@ interface SectionProps {
   raw: string;
   /** Link reference definitions of the whole text (they can change how an earlier block renders). */
   defs: string;
+  /** The finished answer's events (tool data); a card whose link is among them shows their facts. */
+  events: readonly ShownEvent[];
 }
 
 const SectionView = memo(
-  function SectionView({ section }: SectionProps) {
+  function SectionView({ section, events }: SectionProps) {
     if (section.kind === "block") {
       return renderBlock(section.token, 0);
     }
     return (
       <ul className="event-grid" aria-label={`紹介したイベント（${section.cards.length}件）`}>
-        {section.cards.map((card, index) => (
-          <li key={index} className="event-card">
-            {renderBlocks(card)}
-          </li>
-        ))}
+        {section.cards.map((card, index) => renderCard(card, index, events))}
       </ul>
     );
   },
-  (before, after) => before.raw === after.raw && before.defs === after.defs,
+  (before, after) => before.raw === after.raw && before.defs === after.defs && before.events === after.events,
 );
 
 function lex(text: string): TokensList | null {
@@ -280,8 +338,19 @@ function lex(text: string): TokensList | null {
   }
 }
 
+const NO_EVENTS: readonly ShownEvent[] = [];
+
+interface MarkdownProps {
+  text: string;
+  /**
+   * The events a finished answer shows (`done.events`): its event sections whose heading links to one of them
+   * become cards with the tool's facts. None while the answer is written: its sections show as written.
+   */
+  events?: readonly ShownEvent[] | undefined;
+}
+
 /** An answer, complete or still being written (then each delta re-lexes the text but re-renders only what changed). */
-export const Markdown = memo(function Markdown({ text }: { text: string }) {
+export const Markdown = memo(function Markdown({ text, events = NO_EVENTS }: MarkdownProps) {
   const tokens = lex(text);
   // If the lexer ever gives up, the answer is still readable as plain text.
   if (tokens === null) {
@@ -295,7 +364,7 @@ export const Markdown = memo(function Markdown({ text }: { text: string }) {
   return (
     <div className="markdown">
       {sections(tokens).map(({ section, raw }, index) => (
-        <SectionView key={index} section={section} raw={raw} defs={defs} />
+        <SectionView key={index} section={section} raw={raw} defs={defs} events={events} />
       ))}
     </div>
   );
