@@ -29,13 +29,20 @@ from confee_ui.views.chat import ask, ask_both, render_history, render_suggestio
 from confee_ui.views.panels import render_agent_info, render_export
 from confee_ui.views.sidebar import COMPARE_KEY, render_controls
 from proxy.agent_client import AgentClient, new_session_id
+from proxy.api.validation import MAX_MESSAGE_CHARS
 
 logger = logging.getLogger("confee.streamlit")
 
 CHAT_KEY = "confee_chat"
 POOL_KEY = "confee_pool"
 CLIENT_KEYS = ("confee_client", "confee_client_b")
-MAX_CHARS = 2000  # Contract 2: 1–2000 characters
+#: Streamlit's chat input ignores an edit (a paste included) that would take it over ``max_chars``, without a word:
+#: the limit is the Chat API's own (the agent's is the same, tests/streamlit/test_input_limit.py), and the page
+#: says it under the input.
+LIMIT_NOTE = (
+    f"質問は最大 {MAX_MESSAGE_CHARS} 文字までです。"
+    "それより長くなる貼り付けは入力欄に入らないので、短くしてから貼り付けてください。"
+)
 TITLE = "Confee — 技術イベント検索"
 FAVICON = Path(__file__).resolve().parent / "confee_ui" / "static" / "favicon.png"  # served by this server
 
@@ -137,9 +144,11 @@ def main() -> None:
     st.caption("connpass の技術イベントを日本語の質問で探せます。回答の下の「ツール呼び出し」で動きが見えます。")
     clients = build_clients(pool, configs)
     question = state.take_pending()
-    typed = st.chat_input(
-        "例: 来月大阪でRustの勉強会は？", max_chars=MAX_CHARS, submit_mode="disable", disabled=not clients
-    )
+    with st.bottom:
+        typed = st.chat_input(
+            "例: 来月大阪でRustの勉強会は？", max_chars=MAX_MESSAGE_CHARS, submit_mode="disable", disabled=not clients
+        )
+        st.caption(LIMIT_NOTE)
     if typed and typed.strip():
         question = typed.strip()
     if question:

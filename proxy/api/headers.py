@@ -56,9 +56,10 @@ def preflight_headers(origin: str | None, methods: str) -> dict[str, str] | None
 def error_headers(error: AgentError) -> dict[str, str]:
     """Extra headers of an error answer: ``Retry-After`` in whole seconds, rounded up, when throttled.
 
-    ``session_expired`` rides on 408, which is also a transport status: browsers (Chromium) silently re-send a
-    POST answered 408 on a reused connection. ``Connection: close`` ends the connection with the answer, so no
-    client re-sends the request on it.
+    ``session_expired`` rides on 408, which is also a transport status: Chromium silently re-sends a request
+    answered 408 on a reused HTTP/1.1 connection, whatever the answer says about the connection.
+    ``Connection: close`` only keeps this connection from being used again; the re-sends themselves are answered
+    without the agent (``proxy/api/expired.py``).
     """
     headers: dict[str, str] = {}
     if error.code == "session_expired":

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from proxy.api.agent import ClientHolder, agent_timeout, reply_body
+from proxy.api.expired import ExpiredRequests, RememberingStream, request_key
 from proxy.api.logs import log, request_id, session_prefix
 from proxy.api.responses import JsonResponse, error_response
 from proxy.api.sse import KEEP_ALIVE_SECONDS, EventStreamResponse, StreamOutcome
@@ -28,6 +29,7 @@ from proxy.api.validation import (
     too_large,
 )
 from proxy.client.errors import AgentError
+from proxy.client.tracing import TRACE_HEADER, traced
 
 
 class ChatRoutes:
@@ -36,6 +38,8 @@ class ChatRoutes:
     def __init__(self, agent: ClientHolder, *, keep_alive_seconds: float = KEEP_ALIVE_SECONDS) -> None:
         self.agent = agent
         self.keep_alive_seconds = keep_alive_seconds
+        #: Requests just answered ``session_expired``: a browser's re-send of one is not sent to the agent again.
+        self.expired = ExpiredRequests()
 
     async def health(self, request: Request) -> Response:
         """200 ``{"status": "ok"}``: the API answers (the agent is not called; it costs money)."""
@@ -48,8 +52,15 @@ class ChatRoutes:
         chat: ChatRequest | None = None
         try:
             chat = await read_chat_request(request)
+            key = request_key("/chat", chat)
+            self.expired.check(key)
             client = self.agent.get()
-            reply = await anyio.to_thread.run_sync(client.invoke, chat.session_id, chat.message, chat.turn)
+            try:
+                with traced(request.headers.get(TRACE_HEADER)):  # the worker thread gets a copy of the context
+                    reply = await anyio.to_thread.run_sync(client.invoke, chat.session_id, chat.message, chat.turn)
+            except AgentError as error:
+                self.expired.remember(error, key)
+                raise
         except AgentError as error:
             _log_chat("/chat", began, rid, chat, status=error.status, code=error.code, detail=error.detail)
             return error_response(error)
@@ -64,15 +75,18 @@ class ChatRoutes:
         """The answer as Server-Sent Events; errors before the first event are answered as ``/chat`` does."""
         began, rid = time.monotonic(), request_id(request.headers)
         deadline = began + agent_timeout()
+        parsed: ChatRequest | None = None  # for the log line of an early failure
         try:
-            chat = await read_chat_request(request)
+            chat = parsed = await read_chat_request(request)
+            key = request_key("/chat/stream", chat)
+            self.expired.check(key)
             client = self.agent.get()
         except AgentError as error:
-            _log_chat("/chat/stream", began, rid, None, status=error.status, code=error.code, detail=error.detail)
+            _log_chat("/chat/stream", began, rid, parsed, status=error.status, code=error.code, detail=error.detail)
             return error_response(error)
         except Exception as exc:
             failure = AgentError("agent_unavailable", detail=type(exc).__name__)
-            _log_chat("/chat/stream", began, rid, None, status=failure.status, code=failure.code, exc=exc)
+            _log_chat("/chat/stream", began, rid, parsed, status=failure.status, code=failure.code, exc=exc)
             return error_response(failure)
 
         def finished(outcome: StreamOutcome) -> None:
@@ -92,8 +106,15 @@ class ChatRoutes:
                 **outcome.fields,
             )
 
+        trace = request.headers.get(TRACE_HEADER)
+
+        def open_stream() -> RememberingStream:
+            with traced(trace):  # transports take the trace when the stream is made, not when it is read
+                stream = client.stream(chat.session_id, chat.message, chat.turn)
+            return self.expired.watch(stream, key)
+
         return EventStreamResponse(
-            lambda: client.stream(chat.session_id, chat.message, chat.turn),
+            open_stream,
             deadline=deadline,
             on_finish=finished,
             keep_alive=self.keep_alive_seconds,
@@ -118,7 +139,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 405:
         error = AgentError("invalid_request", "このメソッドには対応していません。", detail="method not allowed")
     elif exc.status_code == 404:
-        error = AgentError("invalid_request", "指定された API はありません。", detail="not found")
+        error = AgentError("not_found", detail="not found")
     else:
         error = AgentError("invalid_request", detail=f"HTTP {exc.status_code}")
     return error_response(error, exc.status_code, dict(exc.headers or {}))

@@ -16,6 +16,7 @@ from typing import Any
 
 from proxy.client.errors import AgentError, code_for_status
 from proxy.client.stream import AgentStream, Interrupt, StreamEvent
+from proxy.client.tracing import current_trace_header, trace_params
 from proxy.client.wire import (
     AgentReply,
     build_payload,
@@ -111,7 +112,8 @@ class ArnAgentClient:
 
     def invoke(self, session_id: str, message: str, turn: int = 0) -> AgentReply:
         deadline = time.monotonic() + self._timeout
-        content_type, body, status = self._call(session_id, build_payload(session_id, message, turn, stream=False))
+        payload = build_payload(session_id, message, turn, stream=False)
+        content_type, body, status = self._call(session_id, payload, current_trace_header())
         try:
             raw = _read_all(body, deadline)
         finally:
@@ -125,14 +127,19 @@ class ArnAgentClient:
         """The turn's events as AgentCore streams them, within the same total budget as ``invoke``.
 
         Closing the stream (from any thread) shuts the connection to AgentCore down, so the runtime sees its
-        client leave and the agent cancels the turn.
+        client leave and the agent cancels the turn. The current trace is taken now, where the caller set it
+        (the call itself happens on the first ``next()``, in whichever thread reads the stream).
         """
         interrupt = Interrupt()
-        return AgentStream(self._events(session_id, message, turn, interrupt), interrupt)
+        trace = current_trace_header()
+        return AgentStream(self._events(session_id, message, turn, interrupt, trace), interrupt)
 
-    def _events(self, session_id: str, message: str, turn: int, interrupt: Interrupt) -> Iterator[StreamEvent]:
+    def _events(
+        self, session_id: str, message: str, turn: int, interrupt: Interrupt, trace: str | None
+    ) -> Iterator[StreamEvent]:
         deadline = time.monotonic() + self._timeout
-        content_type, body, status = self._call(session_id, build_payload(session_id, message, turn, stream=True))
+        payload = build_payload(session_id, message, turn, stream=True)
+        content_type, body, status = self._call(session_id, payload, trace)
         try:
             interrupt.on_request(functools.partial(_shut_down, body))
             if is_event_stream(content_type):
@@ -144,13 +151,14 @@ class ArnAgentClient:
         finally:
             body.close()
 
-    def _call(self, session_id: str, payload: dict[str, Any]) -> tuple[str, Any, int]:
+    def _call(self, session_id: str, payload: dict[str, Any], trace: str | None) -> tuple[str, Any, int]:
         params: dict[str, Any] = {
             "agentRuntimeArn": self.arn,
             "runtimeSessionId": session_id,
             "payload": encode_payload(payload),
             "contentType": "application/json",
             "accept": "text/event-stream" if payload["stream"] else "application/json",
+            **trace_params(trace),  # the caller's X-Ray trace: one question, one trace
         }
         if self._qualifier:
             params["qualifier"] = self._qualifier

@@ -7,12 +7,21 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 ErrorCode = Literal[
-    "invalid_request", "unsupported_media_type", "session_expired", "throttled", "agent_unavailable", "agent_timeout"
+    "invalid_request",
+    "not_found",
+    "unsupported_media_type",
+    "session_expired",
+    "throttled",
+    "agent_unavailable",
+    "agent_timeout",
 ]
 
-#: Contract 2: the single table from error code to HTTP status.
+#: Contract 2: the single table from error code to HTTP status (``ErrorCode`` in proxy/openapi.yaml; API Gateway's
+#: own answers in infra's ``GATEWAY_ERRORS`` use the same codes, statuses and messages; tests tie them together).
+#: ``not_found`` answers a path the API does not have (deployed, API Gateway answers it before the app).
 STATUS_BY_CODE: Mapping[str, int] = {
     "invalid_request": 400,
+    "not_found": 404,
     "session_expired": 408,
     "unsupported_media_type": 415,
     "throttled": 429,
@@ -23,6 +32,7 @@ STATUS_BY_CODE: Mapping[str, int] = {
 #: What users read when the agent did not supply its own (Japanese) message.
 DEFAULT_MESSAGES: Mapping[str, str] = {
     "invalid_request": "リクエストの形式が正しくありません。",
+    "not_found": "指定された API は存在しません。",
     "session_expired": "会話の有効期限が切れました。新しい会話を開始して、もう一度送信してください。",
     "unsupported_media_type": "Content-Type は application/json にしてください。",
     "throttled": "ただいま混み合っています。少し時間をおいて再度お試しください。",
@@ -31,7 +41,7 @@ DEFAULT_MESSAGES: Mapping[str, str] = {
 }
 
 #: Codes only the Chat API itself answers with: an agent naming one is answering nonsense.
-API_ONLY_CODES = frozenset({"unsupported_media_type"})
+API_ONLY_CODES = frozenset({"not_found", "unsupported_media_type"})
 
 #: Seconds clients should wait after ``throttled`` when nobody said how long.
 DEFAULT_RETRY_AFTER = 5.0

@@ -152,6 +152,22 @@ def test_lambda_answers_two_turns(lambda_env: FakeAgentCore, openapi: Any) -> No
 
 
 @pytest.mark.parametrize("route", ROUTES)
+def test_lambda_continues_the_adapters_trace_on_the_wire(
+    lambda_env: FakeAgentCore, monkeypatch: pytest.MonkeyPatch, route: str
+) -> None:
+    """Issue 12: one question is one trace (the Stubber version: test_trace_propagation.py)."""
+    monkeypatch.delenv("_X_AMZN_TRACE_ID", raising=False)
+    trace = "Root=1-67a1b2c3-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1"
+    app = create_app()
+    assert post(app, route, chat_body(QUESTION), {"x-amzn-trace-id": trace}).status_code == 200
+    assert post(app, route, chat_body(QUESTION, session_id=new_session_id())).status_code == 200
+    traced, untraced = ({k.lower(): v for k, v in r.headers.items()} for r in lambda_env.requests)
+    assert traced["x-amzn-trace-id"] == trace
+    assert traced["traceparent"] == "00-67a1b2c30123456789abcdef01234567-53995c3f42cd8ad8-01"
+    assert not {"x-amzn-trace-id", "traceparent", "tracestate", "baggage"} & set(untraced)
+
+
+@pytest.mark.parametrize("route", ROUTES)
 @pytest.mark.parametrize("exception", sorted(EXPECTED))
 def test_lambda_maps_each_modeled_exception(
     lambda_env: FakeAgentCore, openapi: Any, exception: str, route: str

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
 from proxy.agent_client import AgentError, client_from_target, is_valid_session_id, new_session_id
-from proxy.client.errors import STATUS_BY_CODE, error_from_object
+from proxy.client.errors import DEFAULT_MESSAGES, STATUS_BY_CODE, ErrorCode, error_from_object
 from proxy.client.wire import checked_stream, lines_of, reply_from_body, reply_from_stream, sse_data, sse_objects
 
 SID = "s" * 40
@@ -31,12 +31,25 @@ def test_invalid_session_ids(sid: Any) -> None:
 def test_status_table_is_contract_2() -> None:
     assert dict(STATUS_BY_CODE) == {
         "invalid_request": 400,
+        "not_found": 404,
         "session_expired": 408,
         "unsupported_media_type": 415,
         "throttled": 429,
         "agent_unavailable": 503,
         "agent_timeout": 504,
     }
+
+
+def test_one_error_table_for_code_status_and_message(openapi: Any) -> None:
+    """The OpenAPI ``ErrorCode`` enum, the ``ErrorCode`` type, the status table and the messages name the same codes.
+
+    infra's gateway responses are tied to this table in tests/infra/test_api_stack.py.
+    """
+    enum = openapi.schema("ErrorCode")["enum"]
+    assert sorted(enum) == sorted(STATUS_BY_CODE) == sorted(get_args(ErrorCode)) == sorted(DEFAULT_MESSAGES)
+    for code, status in STATUS_BY_CODE.items():
+        error = AgentError(code)
+        assert (error.code, error.status, error.message) == (code, status, DEFAULT_MESSAGES[code])
 
 
 def test_agent_error_defaults() -> None:
@@ -59,6 +72,7 @@ def test_agent_error_defaults() -> None:
         ({"error": "slow"}, 504, "agent_timeout"),
         # A code only the Chat API itself answers with is nonsense from an agent.
         ({"error": {"code": "unsupported_media_type", "message": "x"}}, 200, "agent_unavailable"),
+        ({"error": {"code": "not_found", "message": "x"}}, 200, "agent_unavailable"),
     ],
 )
 def test_error_objects(obj: dict[str, Any], status: int, code: str) -> None:
