@@ -96,6 +96,8 @@ def parse_chat_request(raw: bytes) -> ChatRequest:
     if not is_valid_session_id(session_id):
         raise _invalid("セッション ID の形式が正しくありません。新しい会話を開始してください。", "bad session id")
     turn = data.get("turn", 0)
+    if isinstance(turn, float) and turn.is_integer():
+        turn = int(turn)  # JSON has one number type: 3.0 is the integer 3 (JSON Schema, and so the OpenAPI document)
     if isinstance(turn, bool) or not isinstance(turn, int) or turn < 0:
         raise _invalid("turn は 0 以上の整数で指定してください。", "bad turn")
     assert isinstance(session_id, str)  # narrowed by is_valid_session_id

@@ -1,4 +1,4 @@
-"""Helpers: the Chat API app through ``httpx.ASGITransport`` (in process), request bodies, SSE parsing."""
+"""Helpers: the Chat API app through ``httpx.ASGITransport`` (in process), request bodies, SSE parsing, a fake agent."""
 
 from __future__ import annotations
 
@@ -8,12 +8,45 @@ from typing import Any
 import anyio
 import httpx
 
-from proxy.client import new_session_id
+from proxy.client import AgentReply, new_session_id
+from proxy.client.stream import AgentStream, Interrupt, StreamEvent
 
 SESSION = new_session_id()
 QUESTION = "TypeScriptのカンファレンスある？"
 ROUTES = ("/chat", "/chat/stream")
 JSON = {"Content-Type": "application/json"}
+
+
+class AnsweringClient:
+    """An agent that answers at once, in process (no model runs); ``fail`` makes it raise that error instead.
+
+    Args:
+        fail: The error every turn raises (before anything is answered).
+        after_text: With ``fail``: the stream first sends its text, so the error comes after the first event.
+    """
+
+    target, label = "local", "answering"
+
+    def __init__(self, fail: Exception | None = None, *, after_text: bool = False) -> None:
+        self.fail = fail
+        self.after_text = after_text
+
+    def invoke(self, session_id: str, message: str, turn: int = 0) -> AgentReply:
+        if self.fail is not None:
+            raise self.fail
+        return AgentReply("回答", session_id, [{"id": 1}], {"model": "offline", "source": "sample", "usage": {}})
+
+    def stream(self, session_id: str, message: str, turn: int = 0) -> AgentStream:
+        def events() -> Any:
+            if self.fail is not None and not self.after_text:
+                raise self.fail
+            yield {"type": "text", "text": "回答"}
+            if self.fail is not None:
+                raise self.fail
+            done: StreamEvent = {"type": "done", "session_id": session_id, "events": [], "meta": {"usage": {}}}
+            yield done
+
+        return AgentStream(events(), Interrupt())
 
 
 def chat_body(message: Any = QUESTION, session_id: Any = SESSION, **extra: Any) -> dict[str, Any]:

@@ -59,7 +59,8 @@ class OpenApi:
     def check_stream_event(self, event: Any) -> None:
         """Raise unless ``event`` matches the schema documented for ``/chat/stream``'s ``data`` lines."""
         content = self.document["paths"]["/chat/stream"]["post"]["responses"]["200"]["content"]["text/event-stream"]
-        ref = content["x-event-data-schema"]["$ref"]
+        item = self.schema(content["itemSchema"]["$ref"].rsplit("/", 1)[-1])  # one Server-Sent Event
+        ref = item["properties"]["data"]["contentSchema"]["$ref"]  # what its `data` line holds (JSON)
         jsonschema.validate(event, self.schema(ref.rsplit("/", 1)[-1]))
 
 

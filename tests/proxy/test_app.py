@@ -9,36 +9,11 @@ import pytest
 
 from proxy.api.agent import MAX_TIMEOUT_SECONDS
 from proxy.app import create_app
-from proxy.client import AgentError, AgentReply
+from proxy.client import AgentError
 from proxy.client.arn_transport import ArnAgentClient
-from proxy.client.stream import AgentStream, Interrupt, StreamEvent
-from tests.proxy.api import ROUTES, SESSION, call, chat_body, post
+from tests.proxy.api import ROUTES, SESSION, AnsweringClient, call, chat_body, post
 
 ORIGIN = "http://localhost:5173"
-
-
-class AnsweringClient:
-    """An agent that answers at once; ``fail`` makes it raise that error instead."""
-
-    target, label = "local", "answering"
-
-    def __init__(self, fail: Exception | None = None) -> None:
-        self.fail = fail
-
-    def invoke(self, session_id: str, message: str, turn: int = 0) -> AgentReply:
-        if self.fail is not None:
-            raise self.fail
-        return AgentReply("回答", session_id, [{"id": 1}], {"model": "offline", "source": "sample", "usage": {}})
-
-    def stream(self, session_id: str, message: str, turn: int = 0) -> AgentStream:
-        def events() -> Any:
-            if self.fail is not None:
-                raise self.fail
-            yield {"type": "text", "text": "回答"}
-            done: StreamEvent = {"type": "done", "session_id": session_id, "events": [], "meta": {"usage": {}}}
-            yield done
-
-        return AgentStream(events(), Interrupt())
 
 
 @pytest.fixture
@@ -126,7 +101,8 @@ def test_wrong_method_and_unknown_path_are_json(app: Any, openapi: Any) -> None:
         openapi.check(path, "post", 405, response.json())
     missing = call(app, "GET", "/nothing")
     assert missing.status_code == 404
-    assert missing.json()["error"] == {"code": "invalid_request", "message": "指定された API はありません。"}
+    # The same answer as API Gateway's own for a path it does not have (infra GATEWAY_ERRORS).
+    assert missing.json()["error"] == {"code": "not_found", "message": "指定された API は存在しません。"}
 
 
 @pytest.mark.parametrize("route", ROUTES)

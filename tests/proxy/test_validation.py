@@ -12,7 +12,7 @@ from proxy.api.validation import MAX_BODY_BYTES
 from proxy.app import create_app
 from proxy.client import AgentReply
 from proxy.client.stream import AgentStream, Interrupt, StreamEvent
-from tests.proxy.api import ROUTES, SESSION, call, chat_body, post, sse_events
+from tests.proxy.api import QUESTION, ROUTES, SESSION, call, chat_body, post, sse_events
 
 
 class RecordingClient:
@@ -136,6 +136,13 @@ def test_boundaries_accepted_and_trimmed(
     assert client.calls == [(session, sent, 0)]
 
 
+@pytest.mark.parametrize("route", ROUTES)
+def test_turn_written_as_an_integral_float_is_that_integer(app: Any, client: RecordingClient, route: str) -> None:
+    """JSON has one number type: 2.0 is the integer 2 (for JSON Schema too, so the OpenAPI document allows it)."""
+    assert post(app, route, chat_body(turn=2.0)).status_code == 200
+    assert client.calls == [(SESSION, QUESTION, 2)] and type(client.calls[0][2]) is int
+
+
 def test_turn_defaults_to_zero(app: Any, client: RecordingClient) -> None:
     post(app, "/chat", {"message": "TS", "session_id": "x" * 33})
     post(app, "/chat/stream", {"message": "TS", "session_id": "y" * 33})
@@ -147,6 +154,7 @@ def test_turn_defaults_to_zero(app: Any, client: RecordingClient) -> None:
     [
         chat_body(),
         chat_body(turn=3),
+        chat_body(turn=3.0),
         chat_body(message=""),
         chat_body(message="あ" * 2001),
         chat_body(session_id="a" * 32),
