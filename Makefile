@@ -51,8 +51,12 @@ lint: $(VENV)/.stamp-dev
 typecheck: $(VENV)/.stamp-dev
 	$(VENV)/bin/mypy .
 
+## Two xdist workers (one per core; test files stay whole, the CDK tests share one worker), then the schemathesis
+## property tests on their own: under xdist they would test one API operation of three (tests/conftest.py).
+PROPERTY_TESTS := tests/proxy/test_openapi_property.py
 test-py: $(VENV)/.stamp-dev
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadgroup --ignore=$(PROPERTY_TESTS)
+	$(PY) -m pytest -q $(PROPERTY_TESTS)
 
 test-spa: spa/node_modules/.stamp
 	cd spa && npm run typecheck && npm test && npm run build && npm run size && npm run e2e
