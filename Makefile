@@ -48,8 +48,9 @@ lint: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+## Two mypy workers (mypy 2's parallel mode; a cold run on a fresh clone: 80 s in one process, 45 s in two)
 typecheck: $(VENV)/.stamp-dev
-	$(VENV)/bin/mypy .
+	$(VENV)/bin/mypy --num-workers 2 .
 
 ## Two xdist workers (one per core; test files stay whole, the CDK tests share one worker), then the schemathesis
 ## property tests on their own: under xdist they would test one API operation of three (tests/conftest.py).

@@ -7,6 +7,9 @@ half-sent body) a handler waiting in ``receive()``. ``RequestTimeoutProtocol`` a
 request must arrive within ``REQUEST_TIMEOUT_SECONDS`` of the connection opening or of its first byte after an
 idle keep-alive, else the connection is closed (no response can be sent before the request is complete).
 
+A request h11 cannot parse is answered 400 ``invalid_request`` in JSON like every other answer (uvicorn would
+say ``text/plain``).
+
 Only *receiving* is timed. Once a request is complete nothing here runs while the answer is written, so a
 streamed answer (SSE, up to the turn's budget and beyond with keep-alive comments) is never cut.
 """
@@ -14,11 +17,14 @@ streamed answer (SSE, up to the turn's budget and beyond with keep-alive comment
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Any
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from agent.errors import InvalidRequest
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +70,24 @@ class RequestTimeoutProtocol(H11Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_request_timer()
         super().connection_lost(exc)
+
+    def send_400_response(self, msg: str) -> None:
+        """A request HTTP cannot parse is answered in the error shape of every other answer (Contract 2 JSON,
+        ``invalid_request``), not uvicorn's ``text/plain`` "Invalid HTTP request received."; then the connection
+        closes, as uvicorn does."""
+        logger.info("reason=<%s> | refused a request that is not valid HTTP", msg)
+        error = InvalidRequest()
+        body = json.dumps({"error": {"code": error.code, "message": error.message}}, ensure_ascii=False).encode()
+        headers = [
+            (b"content-type", b"application/json; charset=utf-8"),
+            (b"content-length", str(len(body)).encode("ascii")),
+            (b"cache-control", b"no-store"),
+            (b"connection", b"close"),
+        ]
+        response = h11.Response(status_code=400, headers=headers, reason=b"Bad Request")
+        for event in (response, h11.Data(data=body), h11.EndOfMessage()):
+            self.transport.write(self.conn.send(event) or b"")
+        self.transport.close()
 
     def _watch_request(self) -> None:
         """Start the deadline while a request is arriving (and no keep-alive timer runs); stop it once it is in."""

@@ -8,6 +8,8 @@ agent app with ``agent.runtime.serving.uvicorn_timeouts``), scaled down to a 1 s
 from __future__ import annotations
 
 import itertools
+import json
+import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -76,3 +78,22 @@ def test_default_timeouts_are_the_shared_ones() -> None:
     config = make_server(create_local_app(client_from_target("http://127.0.0.1:9"))).config
     assert config.http.request_timeout == REQUEST_TIMEOUT_SECONDS
     assert config.timeout_keep_alive == KEEP_ALIVE_SECONDS
+
+
+def test_a_request_that_is_not_http_gets_the_contract_2_error(tmp_path: Path) -> None:
+    """uvicorn's own answer would be ``text/plain`` "Invalid HTTP request received."; every answer is JSON."""
+    app = create_local_app(client_from_target("http://127.0.0.1:9"), spa_dir=tmp_path)
+    with serve_uvicorn(make_server(app)) as url:
+        host, port = url.removeprefix("http://").split(":")
+        for garbage in (b"garbage\r\n\r\n", b"GET /api/health HTTP/1.1\r\nHost x\r\n\r\n"):
+            with socket.create_connection((host, int(port)), timeout=5) as sock:
+                sock.sendall(garbage)
+                answer = b""
+                while chunk := sock.recv(65536):  # the server closes the connection after its answer
+                    answer += chunk
+            head, _, body = answer.partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 400 "), answer
+            assert b"content-type: application/json; charset=utf-8" in head.lower()
+            assert json.loads(body) == {
+                "error": {"code": "invalid_request", "message": "リクエストの形式が正しくありません。"}
+            }
