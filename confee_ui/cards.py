@@ -71,21 +71,22 @@ def date_text(event: Mapping[str, Any]) -> str:
 
 
 def card_markdown(event: Mapping[str, Any]) -> str:
-    """Render one event as a two-line Markdown card: linked title, then date, place and capacity."""
+    """Render one event as a two-line Markdown card: linked title, then date, place, capacity and community."""
     title = escape_markdown(str(event.get("title") or "（タイトルなし）"))
     url = safe_url(event.get("url"))
     heading = f"**[{title}]({url})**" if url else f"**{title}**"
     status = status_text(event)
     if status:
         heading += f" — {escape_markdown(status)}"
-    details = " ・ ".join(
-        [
-            f"📅 {escape_markdown(date_text(event))}",
-            f"📍 {escape_markdown(place_text(event))}",
-            f"👥 {escape_markdown(capacity_text(event))}",
-        ]
-    )
-    return f"{heading}  \n{details}"
+    details = [
+        f"📅 {escape_markdown(date_text(event))}",
+        f"📍 {escape_markdown(place_text(event))}",
+        f"👥 {escape_markdown(capacity_text(event))}",
+    ]
+    group = event.get("group")
+    if isinstance(group, str) and group.strip():
+        details.append(f"主催 {escape_markdown(group.strip())}")
+    return f"{heading}  \n{' ・ '.join(details)}"
 
 
 def cards_heading(events: Sequence[Mapping[str, Any]]) -> str:

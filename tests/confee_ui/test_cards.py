@@ -33,6 +33,12 @@ def test_card_has_linked_title_date_place_and_capacity() -> None:
     assert "募集中" not in card  # the normal case stays quiet
 
 
+def test_card_names_the_community_when_the_agent_sends_one_escaped() -> None:
+    assert card_markdown({**EVENT, "group": "TS *Tokyo* [会]"}).endswith("・ 主催 TS \\*Tokyo\\* \\[会\\]")
+    assert "主催" not in card_markdown(EVENT)
+    assert "主催" not in card_markdown({**EVENT, "group": "  "})
+
+
 def test_card_escapes_title_and_refuses_non_http_urls() -> None:
     card = card_markdown({**EVENT, "title": "[罠](javascript:alert(1)) $x$ :red[赤]", "url": "javascript:alert(1)"})
     assert "(javascript" not in card.replace("\\](javascript", "")  # only the escaped, inert form remains
