@@ -12,7 +12,7 @@ from typing import Any
 
 import anyio.to_thread
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from proxy.api.agent import ClientHolder, agent_timeout, reply_body
@@ -126,10 +126,15 @@ async def read_chat_request(request: Request) -> ChatRequest:
     check_content_type(request.headers.get("content-type"))
     check_declared_length(request.headers.get("content-length"))
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise too_large(len(body))
+    try:
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY_BYTES:
+                raise too_large(len(body))
+    except ClientDisconnect:
+        # The client went away mid-body (or a server timeout closed it): nobody will read the answer, and it is
+        # the client's doing, so it is logged as a refused request, not as the API failing.
+        raise AgentError("invalid_request", detail="client disconnected before the body was complete") from None
     return parse_chat_request(bytes(body))
 
 

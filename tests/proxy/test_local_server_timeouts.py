@@ -13,17 +13,20 @@ import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 import uvicorn
 
 from agent.runtime.server import create_app as create_agent_app
 from agent.runtime.serving import uvicorn_timeouts
 from proxy.agent_client import client_from_target, new_session_id
+from proxy.app import create_app
 from proxy.local import create_local_app, make_server
 from tests.fixtures.stalled_clients import hang_up_times
-from tests.fixtures.uvicorn_server import serve_uvicorn
-from tests.proxy.api import sse_events
+from tests.fixtures.uvicorn_server import serve_asgi, serve_uvicorn
+from tests.proxy.api import AnsweringClient, sse_events
 from tests.proxy.paced_agent import PAUSE, PacedModel, paced_service
 
 #: The servers' timeouts in these tests (10 s and 5 s in production).
@@ -97,3 +100,26 @@ def test_a_request_that_is_not_http_gets_the_contract_2_error(tmp_path: Path) ->
             assert json.loads(body) == {
                 "error": {"code": "invalid_request", "message": "リクエストの形式が正しくありません。"}
             }
+
+
+def test_a_client_gone_mid_body_is_logged_as_a_refused_request_not_an_api_failure(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Nobody reads the answer; a log line at ERROR (with a traceback) would count as the API failing."""
+    records: list[dict[str, Any]] = []
+    with serve_asgi(create_app(AnsweringClient())) as url:
+        host, port = url.removeprefix("http://").split(":")
+        for route in ("/chat", "/chat/stream"):
+            head = f"POST {route} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+            with socket.create_connection((host, int(port)), timeout=5) as sock:
+                sock.sendall(head.encode() + b'{"message": "Rust')  # then hang up
+        deadline = time.monotonic() + 5
+        while len(records) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+            lines = capsys.readouterr().out.splitlines()
+            records += [r for r in map(json.loads, lines) if r.get("event") == "chat"]
+    assert [(r["route"], r["status"], r["code"], r["level"]) for r in records] == [
+        ("/chat", 400, "invalid_request", "INFO"),
+        ("/chat/stream", 400, "invalid_request", "INFO"),
+    ], records
+    assert all("disconnected" in r["detail"] for r in records)
