@@ -84,7 +84,7 @@ FALLBACK_CHAT_REQUEST_SCHEMA: dict[str, Any] = {
     "required": ["message", "session_id"],
     "additionalProperties": False,
     "properties": {
-        "message": {"type": "string", "minLength": 1, "maxLength": 2000},
+        "message": {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "\\S"},
         "session_id": {
             "type": "string",
             "minLength": 33,

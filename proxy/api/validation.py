@@ -85,11 +85,13 @@ def parse_chat_request(raw: bytes) -> ChatRequest:
     message = data.get("message")
     if not isinstance(message, str):
         raise _invalid("message（質問）を文字列で指定してください。", "message missing or not a string")
+    # Length as sent, blank check after trimming: the OpenAPI schema (maxLength, pattern) says the same, so API
+    # Gateway's validation deployed and this one agree on every message.
+    if len(message) > MAX_MESSAGE_CHARS:
+        raise _invalid(f"メッセージは {MAX_MESSAGE_CHARS} 文字以内で入力してください。", "message too long")
     message = message.strip()
     if not message:
         raise _invalid("メッセージを入力してください。", "empty message")
-    if len(message) > MAX_MESSAGE_CHARS:
-        raise _invalid(f"メッセージは {MAX_MESSAGE_CHARS} 文字以内で入力してください。", "message too long")
     if not is_utf8_text(message):
         raise _invalid("メッセージに使えない文字が含まれています。", "message has lone surrogates")
     session_id = data.get("session_id")

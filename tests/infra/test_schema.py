@@ -21,6 +21,9 @@ BODIES: list[tuple[dict[str, Any], bool]] = [
     ({"message": "x" * 2000, "session_id": "A" + "b_-" * 85}, True),
     ({"message": "", "session_id": SESSION}, False),
     ({"message": "x" * 2001, "session_id": SESSION}, False),
+    ({"message": "x" * 2000 + "\n", "session_id": SESSION}, False),  # the length as sent, as the Chat API counts
+    ({"message": " \n\t\u3000", "session_id": SESSION}, False),  # only whitespace (the ideographic space too)
+    ({"message": "　大阪だと？ ", "session_id": SESSION}, True),
     ({"session_id": SESSION}, False),
     ({"message": "x"}, False),
     ({"message": "x", "session_id": "s" * 32}, False),

@@ -54,6 +54,8 @@ BAD_BODIES: list[tuple[str, bytes]] = [
     ("empty message", json.dumps(chat_body(message="")).encode()),
     ("whitespace message", json.dumps(chat_body(message=" \n\t　")).encode()),
     ("oversized message", json.dumps(chat_body(message="あ" * 2001)).encode()),
+    # Counted as sent, as the OpenAPI maxLength (and API Gateway, deployed) count it: padding does not fit either.
+    ("oversized with padding", json.dumps(chat_body(message="あ" * 2000 + "\n")).encode()),
     ("missing session", json.dumps({"message": "TS"}).encode()),
     ("session too short", json.dumps(chat_body(session_id="a" * 32)).encode()),
     ("session too long", json.dumps(chat_body(session_id="a" * 257)).encode()),
