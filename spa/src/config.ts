@@ -9,7 +9,7 @@ export const DEFAULT_API_BASE = "/api";
  */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-/** Contract 2: `message` is 1–2000 characters after trimming. */
+/** Contract 2: `message` is at most 2000 characters as sent, not only whitespace (the SPA sends it trimmed). */
 export const MAX_MESSAGE_CHARS = 2000;
 
 /** Trim the configured base and drop trailing slashes so paths join cleanly. */
