@@ -43,9 +43,13 @@ function toStored(message: ChatMessage): StoredMessage {
     case "user":
       return { role: "user", text: message.text, failed: message.failed };
     case "assistant":
-      return message.events.length > 0
-        ? { role: "assistant", text: message.text, status: message.status, sample: message.sample, events: message.events }
-        : { role: "assistant", text: message.text, status: message.status, sample: message.sample };
+      return {
+        role: "assistant",
+        text: message.text,
+        status: message.status,
+        sample: message.sample,
+        ...(message.events.length > 0 && { events: message.events }),
+      };
     case "notice":
       return { role: "notice", text: message.text };
   }

@@ -7,6 +7,7 @@
 
 import type { ReactNode } from "react";
 import type { ShownEvent } from "../api/events";
+import { ExternalLink } from "./ExternalLink";
 
 export const MORE_LINK_TEXT = "connpassで見る";
 
@@ -39,14 +40,6 @@ interface EventCardProps {
   heading: "h3" | "h4" | "h5" | "h6";
   /** The answer's own lines about the event that the card does not show (why it is worth a look). */
   notes: ReactNode;
-}
-
-function ExternalLink({ href, label, children }: { href: string; label?: string; children: ReactNode }) {
-  return (
-    <a href={href} target="_blank" rel="noopener noreferrer" aria-label={label}>
-      {children}
-    </a>
-  );
 }
 
 export function EventCard({ event, heading: Heading, notes }: EventCardProps) {

@@ -11,6 +11,7 @@ import { Fragment, memo, type ReactNode } from "react";
 import type { ShownEvent } from "../api/events";
 import { decodeEntities } from "./entities";
 import { EventCard } from "./EventCard";
+import { ExternalLink } from "./ExternalLink";
 import { safeHref } from "./safeUrl";
 
 const LEX_OPTIONS = { gfm: true, breaks: true } as const;
@@ -30,14 +31,6 @@ function headingTag(depth: number): "h3" | "h4" | "h5" | "h6" {
 
 function alignClass(align: "center" | "left" | "right" | null): string | undefined {
   return align === null ? undefined : `align-${align}`;
-}
-
-function ExternalLink({ href, title, children }: { href: string; title?: string | undefined; children: ReactNode }) {
-  return (
-    <a href={href} title={title} target="_blank" rel="noopener noreferrer">
-      {children}
-    </a>
-  );
 }
 
 /**
